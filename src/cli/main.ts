@@ -1,0 +1,49 @@
+// The entry point: builds the program, runs it, and maps every failure to one line and an exit code.
+// The only place that decides exit codes.
+import { Command, CommanderError } from '@commander-js/extra-typings';
+import { createRequire } from 'node:module';
+import { EXIT, ToolError } from '../errors.js';
+import { replayCommand } from './replay-command.js';
+
+const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+
+/** Builds the whole command tree (exported for tests). */
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('fwtrace')
+    .description('Live packet-trace debugger for Linux netfilter: which table, chain and rule saw the packet, and why it was dropped.')
+    .version(pkg.version)
+    .option('--debug', 'show stack traces of internal errors')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+  program.addCommand(replayCommand().exitOverride());
+  return program as unknown as Command;
+}
+
+/** Runs the CLI; resolves to the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return EXIT.ok;
+  } catch (e) {
+    return report(e, argv.includes('--debug'));
+  }
+}
+
+function report(e: unknown, debug: boolean): number {
+  if (e instanceof CommanderError) {
+    // Commander printed its message already; help and version exit 0, everything else is bad usage.
+    return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (e instanceof ToolError) {
+    process.stderr.write(`fwtrace: ${e.message}\n`);
+    if (e.hint) process.stderr.write(`hint: ${e.hint}\n`);
+    if (debug && e.stack) process.stderr.write(e.stack + '\n');
+    return e.exitCode;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  process.stderr.write(`fwtrace: internal error: ${err.message}\n`);
+  process.stderr.write(debug && err.stack ? err.stack + '\n' : 'hint: run again with --debug for details\n');
+  return EXIT.runtime;
+}

@@ -1,0 +1,43 @@
+// `fwtrace replay FILE... [--rules FILE]...`: the commander definition and its action.
+import { Command, Option } from '@commander-js/extra-typings';
+import { runReplay } from '../app/replay.js';
+import { StreamSink } from '../sys/stdout-sink.js';
+import { NdjsonRenderer } from '../ui/json/ndjson-renderer.js';
+import { PlainRenderer } from '../ui/plain/plain-renderer.js';
+import type { Renderer } from '../ui/renderer.js';
+import { outputMode, useColor } from './output-mode.js';
+
+const EXAMPLES = `
+Examples:
+  fwtrace replay trace.txt                          saved 'nft monitor trace' output
+  fwtrace replay kern.log --rules iptables-save.txt  legacy TRACE lines + the ruleset they ran through
+  journalctl -k -o json | fwtrace replay - --json    kernel log from stdin, NDJSON out
+  fwtrace replay xt.txt --format xtables --json | jq 'select(.verdict.action=="drop")'
+
+Formats are detected per line: nft monitor trace, xtables-monitor --trace, and kernel-log TRACE lines
+(dmesg, /dev/kmsg, journalctl, syslog, ulogd). Kernel-log lines carry no verdict: pass the ruleset with
+--rules (iptables-save [-c], ip6tables-save, iptables -S, nft list ruleset, nft -j list ruleset).`;
+
+/** Builds the replay subcommand; `run` receives the exit code. */
+export function replayCommand(): Command<[string[]], { rules: string[]; format: 'auto' | 'nft' | 'xtables' | 'kernlog'; plain?: true; json?: true }> {
+  return new Command('replay')
+    .description('parse saved trace output (no root needed); FILE "-" reads stdin')
+    .argument('<FILE...>', 'trace output files')
+    .addOption(
+      new Option('--rules <FILE>', 'ruleset dump to resolve rules and verdicts (repeatable)')
+        .argParser((v: string, prev: string[]) => [...prev, v])
+        .default([] as string[]),
+    )
+    .addOption(new Option('--format <FORMAT>', 'input format').choices(['auto', 'nft', 'xtables', 'kernlog'] as const).default('auto' as const))
+    .option('--plain', 'plain text (default)')
+    .option('--json', 'NDJSON v1, one object per line')
+    .addHelpText('after', EXAMPLES)
+    .action(async (files, opts) => {
+      const mode = outputMode(opts);
+      const sink = new StreamSink(process.stdout);
+      const renderer: Renderer =
+        mode === 'json' ? new NdjsonRenderer(sink) : new PlainRenderer(sink, useColor(sink.isTTY, process.env));
+      await runReplay({ files, rules: opts.rules, format: opts.format }, renderer, sink);
+      await renderer.close();
+    });
+}

@@ -1,0 +1,67 @@
+// A ruleset snapshot and the index the assembler looks rules up in. Types only.
+import type { Family, Hook, StepVerdict } from './common.js';
+
+/** Which dump a snapshot was read from; decides the dialect rule text is shown in. */
+export type RulesetSource = 'nft-json' | 'nft-text' | 'iptables-save' | 'iptables-S';
+
+/** A NAT action a rule performs. */
+export interface RuleNat {
+  readonly kind: 'dnat' | 'snat' | 'masquerade' | 'redirect';
+  /** `ip[:port]` (or `:port` for redirect) as written in the rule, null for masquerade without ports. */
+  readonly to: string | null;
+}
+
+/** One rule, in the user's own dialect. */
+export interface RuleInfo {
+  readonly family: Family;
+  readonly table: string;
+  readonly chain: string;
+  /** nft handle when the dump shows it (nft -j, nft -a), else null. */
+  readonly handle: number | null;
+  /** 1-based position in its chain (what legacy TRACE lines print as `rule:N`). */
+  readonly position: number;
+  /** `-A CHAIN ...` for iptables dumps, nft rule text for nft dumps; counters stripped. */
+  readonly text: string;
+  readonly packets: number | null;
+  readonly bytes: number | null;
+  /** What the rule does when it matches: its terminal verdict, `jump`/`goto`, or `continue` (LOG, MARK, counter...). */
+  readonly action: StepVerdict;
+  /** Chain for jump / goto. */
+  readonly target: string | null;
+  readonly nat: RuleNat | null;
+  /** True when the rule has no match at all (the kernel logs such a rule as `return`/`policy` by shape). */
+  readonly unconditional: boolean;
+  readonly comment: string | null;
+}
+
+/** One chain with its rules in order. */
+export interface ChainInfo {
+  readonly family: Family;
+  readonly table: string;
+  readonly chain: string;
+  /** Base chains: the hook; user chains: null. */
+  readonly hook: Hook | null;
+  readonly priority: number | null;
+  /** Base chains: accept or drop; user chains: null. */
+  readonly policy: 'accept' | 'drop' | null;
+  readonly policyPackets: number | null;
+  readonly policyBytes: number | null;
+  readonly rules: readonly RuleInfo[];
+}
+
+/** Everything read from one or more dumps. */
+export interface RulesetSnapshot {
+  readonly sources: readonly RulesetSource[];
+  readonly chains: readonly ChainInfo[];
+  /** Lines of the dump that were not understood (never fatal). */
+  readonly unparsed: readonly { readonly line: string; readonly reason: string }[];
+}
+
+/** Lookups the assembler needs. Family `ip` and `ip6` lookups fall back to `inet` tables and vice versa. */
+export interface RuleIndex {
+  chain(family: Family, table: string, chain: string): ChainInfo | undefined;
+  byHandle(family: Family, table: string, chain: string, handle: number): RuleInfo | undefined;
+  byPosition(family: Family, table: string, chain: string, position: number): RuleInfo | undefined;
+  /** True when the index holds no chain at all. */
+  readonly empty: boolean;
+}

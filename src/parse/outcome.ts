@@ -1,0 +1,24 @@
+// Constructors for ParseOutcome values, so every parser words and shapes them the same way.
+// Pure; no I/O.
+import type { Dialect } from '../model/common.js';
+import type { TraceEvent } from '../model/event.js';
+import type { ParseOutcome } from '../model/parse.js';
+
+/** Longest line kept verbatim in an `unparsed` outcome. */
+const KEEP_MAX = 65536;
+
+export function eventsOf(dialect: Dialect, events: readonly TraceEvent[]): ParseOutcome {
+  return { kind: 'events', dialect, events };
+}
+
+export function oneEvent(dialect: Dialect, event: TraceEvent): ParseOutcome {
+  return { kind: 'events', dialect, events: [event] };
+}
+
+export function ignored(reason: string): ParseOutcome {
+  return { kind: 'ignored', reason };
+}
+
+export function unparsed(reason: string, line: string): ParseOutcome {
+  return { kind: 'unparsed', reason, line: line.length > KEEP_MAX ? line.slice(0, 1024) + '…' : line };
+}

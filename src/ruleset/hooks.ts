@@ -1,0 +1,93 @@
+// Hook and priority of base chains: iptables builtin chain names, nft chain naming conventions, nft
+// named priorities. Pure; no I/O.
+import type { Family, Hook } from '../model/common.js';
+
+const HOOK_NAMES: ReadonlyMap<string, Hook> = new Map<string, Hook>([
+  ['prerouting', 'prerouting'],
+  ['input', 'input'],
+  ['forward', 'forward'],
+  ['output', 'output'],
+  ['postrouting', 'postrouting'],
+  ['ingress', 'ingress'],
+  ['egress', 'egress'],
+]);
+
+/** The builtin chains each xtables table has (kernel iptable_*.c valid_hooks). */
+const XTABLES_CHAINS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['raw', ['PREROUTING', 'OUTPUT']],
+  ['mangle', ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING']],
+  ['nat', ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING']],
+  ['filter', ['INPUT', 'FORWARD', 'OUTPUT']],
+  ['security', ['INPUT', 'FORWARD', 'OUTPUT']],
+]);
+
+/** Chain-name prefixes that mean "<chain type>-<hook>" (kube-proxy `nat-prerouting`, firewalld `filter_INPUT`). */
+const TYPE_PREFIX = /^(?:filter|nat|mangle|raw|security|route)[-_](prerouting|input|forward|output|postrouting|ingress|egress)$/i;
+
+/** The hook word of a name (`input`, `INPUT`), or null. */
+export function hookFromName(name: string): Hook | null {
+  return HOOK_NAMES.get(name.toLowerCase()) ?? null;
+}
+
+/**
+ * The hook a chain is attached to, judged from its name only: iptables builtin chains (`PREROUTING` in
+ * `nat`), or the nft convention of naming a base chain after its hook (`input`, `nat-prerouting`,
+ * `filter_INPUT`). For the five xtables tables only the exact upper-case builtin names count, so a user
+ * chain like `KUBE-POSTROUTING` gets null.
+ */
+export function builtinHook(table: string, chain: string): Hook | null {
+  const builtins = XTABLES_CHAINS.get(table);
+  if (builtins !== undefined) return builtins.includes(chain) ? hookFromName(chain) : null;
+  const direct = hookFromName(chain);
+  if (direct !== null) return direct;
+  const m = TYPE_PREFIX.exec(chain);
+  return m?.[1] === undefined ? null : hookFromName(m[1]);
+}
+
+/** Whether `chain` is a builtin chain of the xtables `table` (or, for other tables, any hook-named chain). */
+export function isXtablesBuiltin(table: string, chain: string): boolean {
+  const builtins = XTABLES_CHAINS.get(table);
+  return builtins === undefined ? HOOK_NAMES.has(chain.toLowerCase()) : builtins.includes(chain);
+}
+
+/** Priority of an xtables table's builtin chain (NF_IP_PRI_*), null for unknown tables. */
+export function xtablesPriority(table: string, hook: Hook): number | null {
+  switch (table) {
+    case 'raw':
+      return -300;
+    case 'mangle':
+      return -150;
+    case 'nat':
+      // DNAT hooks run before filter, SNAT hooks after it.
+      return hook === 'prerouting' || hook === 'output' ? -100 : 100;
+    case 'filter':
+      return 0;
+    case 'security':
+      return 50;
+    default:
+      return null;
+  }
+}
+
+const NAMED_PRIORITIES: Readonly<Record<string, number>> = {
+  raw: -300,
+  mangle: -150,
+  dstnat: -100,
+  filter: 0,
+  security: 50,
+  srcnat: 100,
+};
+
+// The bridge family has its own table of names (nft(8) "Standard priority names").
+const BRIDGE_PRIORITIES: Readonly<Record<string, number>> = { dstnat: -300, filter: -200, out: 100, srcnat: 300 };
+
+/** An nft priority as printed (`filter`, `dstnat - 10`, `filter + 10`, `-110`) → number, or null. */
+export function nftPriority(text: string, family: Family): number | null {
+  const m = /^\s*(-?\d+|[a-z]+)\s*(?:([+-])\s*(\d+))?\s*$/.exec(text);
+  if (m === null || m[1] === undefined) return null;
+  const names = family === 'bridge' ? BRIDGE_PRIORITIES : NAMED_PRIORITIES;
+  const base = /^-?\d+$/.test(m[1]) ? Number(m[1]) : Object.hasOwn(names, m[1]) ? names[m[1]] : undefined;
+  if (base === undefined) return null;
+  const delta = m[3] === undefined ? 0 : Number(m[3]);
+  return m[2] === '-' ? base - delta : base + delta;
+}

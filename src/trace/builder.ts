@@ -1,0 +1,69 @@
+// The mutable state of one packet's trace while its events arrive. Pure; no I/O.
+import type { Dialect, Hook } from '../model/common.js';
+import type { PacketInfo } from '../model/packet.js';
+import type { RuleNat } from '../model/ruleset.js';
+import type { TraceStep } from '../model/trace.js';
+
+/** The packet's headers as seen on entering a base chain; NAT shows up as a difference between sightings. */
+export interface Sighting {
+  readonly hook: Hook;
+  readonly table: string;
+  readonly chain: string;
+  readonly packet: PacketInfo;
+  /** Number of steps recorded before this sighting. */
+  readonly stepCount: number;
+}
+
+/** Verdicts after which the kernel says nothing more about this skb. */
+const TERMINAL = new Set(['drop', 'reject', 'queue', 'stolen']);
+
+/** Accumulates one packet's steps; turned into a Trace by finish(). */
+export class TraceBuilder {
+  readonly steps: TraceStep[] = [];
+  /** The NAT action of the rule behind each step, parallel to `steps`. */
+  readonly stepNat: (RuleNat | null)[] = [];
+  readonly sightings: Sighting[] = [];
+  /** Base chains entered, as `family table chain`; entering one twice means another packet. */
+  readonly entered = new Set<string>();
+  packet: PacketInfo = {};
+  hook: Hook = 'unknown';
+  base: string | null = null;
+  done = false;
+  /** Kernel-log lines: last position seen in the current base chain. */
+  lastBasePosition = 0;
+  lastAt: number;
+
+  constructor(
+    readonly id: string,
+    readonly backend: Dialect,
+    readonly time: string | null,
+    now: number,
+  ) {
+    this.lastAt = now;
+  }
+
+  /** Records that the packet entered a base chain, with its headers there when known. */
+  enter(key: string, hook: Hook, table: string, chain: string, packet: PacketInfo | null): void {
+    this.entered.add(key);
+    this.base = key;
+    if (hook !== 'unknown') this.hook = hook;
+    if (packet === null) return;
+    this.sightings.push({ hook: this.hook, table, chain, packet, stepCount: this.steps.length });
+    this.packet = mergeFirstSeen(this.packet, packet);
+  }
+
+  /** Appends a step; a terminal verdict closes the trace. */
+  add(step: TraceStep, nat: RuleNat | null): void {
+    this.steps.push(step);
+    this.stepNat.push(nat);
+    if (TERMINAL.has(step.verdict)) this.done = true;
+  }
+}
+
+/** Keeps the first-seen value of every field, filling the ones still missing (e.g. `oif` learnt after routing). */
+function mergeFirstSeen(first: PacketInfo, later: PacketInfo): PacketInfo {
+  const merged: PacketInfo = { ...later, ...first };
+  if (!first.oif && later.oif) merged.oif = later.oif;
+  if (!first.iif && later.iif) merged.iif = later.iif;
+  return merged;
+}

@@ -1,0 +1,51 @@
+// A kernel-log TRACE line plus the rule index → one TraceStep; the line itself carries no verdict. Pure; no I/O.
+import type { Hook, StepVerdict } from '../model/common.js';
+import type { TraceEvent } from '../model/event.js';
+import type { RuleIndex, RuleInfo, RuleNat } from '../model/ruleset.js';
+import type { TraceStep } from '../model/trace.js';
+
+type LogStep = Extract<TraceEvent, { kind: 'log-step' }>;
+
+/**
+ * The kernel labels entries by shape: an unconditional ACCEPT/DROP/RETURN rule is logged as `policy:N` or
+ * `return:N` like a chain's tail. Only N beyond the chain's last rule is the real tail.
+ */
+export function kernlogStep(e: LogStep, hook: Hook, index: RuleIndex | undefined): { step: TraceStep; nat: RuleNat | null } {
+  const at = { hook, family: e.family, table: e.table, chain: e.chain };
+  const chain = index?.chain(e.family, e.table, e.chain);
+  const info: RuleInfo | undefined = chain?.rules[e.position - 1];
+  if (e.entry === 'rule' || info) {
+    const rule = {
+      handle: info?.handle ?? null,
+      position: e.position,
+      text: info?.text ?? null,
+      packets: info?.packets ?? null,
+      bytes: info?.bytes ?? null,
+    };
+    const verdict: StepVerdict = info ? info.action : 'unknown';
+    return { step: { ...at, kind: 'rule', rule, verdict, target: info?.target ?? null }, nat: info?.nat ?? null };
+  }
+  if (e.entry === 'return') return { step: { ...at, kind: 'return', rule: null, verdict: 'return', target: null }, nat: null };
+  const verdict: StepVerdict = chain?.policy ?? 'unknown';
+  return { step: { ...at, kind: 'policy', rule: null, verdict, target: null }, nat: null };
+}
+
+/**
+ * Fills verdicts the ruleset could not give from what the packet did next: a line in a user chain of the
+ * same table means a jump, a line in another table or hook means the chain let the packet through.
+ */
+export function inferFromNext(steps: TraceStep[]): void {
+  for (let i = 0; i < steps.length - 1; i++) {
+    const step = steps[i]!;
+    if (step.verdict !== 'unknown') continue;
+    const next = steps[i + 1]!;
+    let verdict: StepVerdict = 'continue';
+    let target: string | null = null;
+    if (next.hook !== step.hook || next.table !== step.table) verdict = 'accept';
+    else if (next.chain !== step.chain && step.kind === 'rule' && next.kind !== 'return') {
+      verdict = 'jump';
+      target = next.chain;
+    }
+    steps[i] = { ...step, verdict, target };
+  }
+}

@@ -1,0 +1,60 @@
+// NAT rewrites of one packet: header changes between base chains, tied to the nat rule that did them. Pure; no I/O.
+import type { Hook } from '../model/common.js';
+import type { RuleNat } from '../model/ruleset.js';
+import type { NatRewrite, TraceStep } from '../model/trace.js';
+import { endpoint } from './address.js';
+import type { Sighting } from './builder.js';
+
+type Side = 'dst' | 'src';
+const sideOf = (kind: RuleNat['kind']): Side => (kind === 'dnat' || kind === 'redirect' ? 'dst' : 'src');
+
+interface NatStep {
+  readonly index: number;
+  readonly step: TraceStep;
+  readonly nat: RuleNat;
+  used: boolean;
+}
+
+/** Every rewrite seen, in path order; a nat rule with no visible effect (MASQUERADE in the last hook) still counts. */
+export function findNat(steps: readonly TraceStep[], stepNat: readonly (RuleNat | null)[], sightings: readonly Sighting[]): NatRewrite[] {
+  const natSteps: NatStep[] = [];
+  stepNat.forEach((nat, index) => {
+    const step = steps[index];
+    if (nat && step && step.verdict !== 'continue') natSteps.push({ index, step, nat, used: false });
+  });
+  const out: NatRewrite[] = [];
+  for (let i = 1; i < sightings.length; i++) {
+    const before = sightings[i - 1]!;
+    const after = sightings[i]!;
+    const sides: [Side, string, string][] = [
+      ['dst', endpoint(before.packet.dst, before.packet.dport), endpoint(after.packet.dst, after.packet.dport)],
+      ['src', endpoint(before.packet.src, before.packet.sport), endpoint(after.packet.src, after.packet.sport)],
+    ];
+    for (const [side, from, to] of sides) {
+      if (from === to || before.packet[side] === undefined || after.packet[side] === undefined) continue;
+      const by = natSteps.find((n) => !n.used && sideOf(n.nat.kind) === side && n.index < after.stepCount);
+      if (by) by.used = true;
+      out.push(rewrite(by?.step.hook ?? before.hook, by, side, from, to));
+    }
+  }
+  for (const n of natSteps) {
+    if (n.used) continue;
+    const seen = [...sightings].reverse().find((s) => s.stepCount <= n.index)?.packet;
+    const from = seen ? endpoint(seen[sideOf(n.nat.kind)], sideOf(n.nat.kind) === 'dst' ? seen.dport : seen.sport) : '?';
+    out.push(rewrite(n.step.hook, n, sideOf(n.nat.kind), from, n.nat.to));
+  }
+  return out;
+}
+
+function rewrite(hook: Hook, by: NatStep | undefined, side: Side, from: string, to: string | null): NatRewrite {
+  return {
+    hook,
+    // A change with no nat rule seen is conntrack applying an existing mapping (not the connection's first packet).
+    kind: by?.nat.kind ?? (side === 'dst' ? 'dnat' : 'snat'),
+    from,
+    to,
+    table: by?.step.table ?? null,
+    chain: by?.step.chain ?? null,
+    rule: by?.step.rule ?? null,
+  };
+}

@@ -1,0 +1,60 @@
+// A netlink trace event (nft / xtables) plus the rule index → one TraceStep. Pure; no I/O.
+import type { Hook, StepVerdict } from '../model/common.js';
+import type { TraceEvent } from '../model/event.js';
+import type { RuleIndex, RuleInfo, RuleNat } from '../model/ruleset.js';
+import type { StepRule, TraceStep } from '../model/trace.js';
+import { natFromRuleText } from './rule-nat.js';
+
+type NetlinkVerdictEvent = Extract<TraceEvent, { kind: 'rule' | 'policy' | 'return' }>;
+
+const STALE_COUNTER = / counter packets \d+ bytes \d+/g;
+const REJECT = /(?:^|\s)(?:reject\b|-j REJECT\b)/;
+
+/** Builds the step for a rule, policy or return event; `isBase` says whether its chain is a base chain. */
+export function netlinkStep(
+  e: NetlinkVerdictEvent,
+  hook: Hook,
+  isBase: boolean,
+  index: RuleIndex | undefined,
+): { step: TraceStep; nat: RuleNat | null } {
+  const at = { hook, family: e.family, table: e.table, chain: e.chain };
+  if (e.kind === 'policy' || (e.kind === 'return' && isBase && (e.verdict === 'accept' || e.verdict === 'drop'))) {
+    // nft < 0.9.1 printed a base chain's policy as `verdict accept|drop`.
+    return { step: { ...at, kind: 'policy', rule: null, verdict: e.verdict, target: null }, nat: null };
+  }
+  if (e.kind === 'return') {
+    // Older kernels: `verdict continue` is the implicit return at the end of a user chain.
+    const verdict: StepVerdict = e.verdict === 'continue' ? 'return' : e.verdict;
+    return { step: { ...at, kind: 'return', rule: null, verdict, target: e.target }, nat: null };
+  }
+  const info = findRule(e, index);
+  const rule = stepRule(e, info);
+  // nft and xtables-monitor both report `reject` as a drop verdict; the rule says which it was.
+  const isReject = e.verdict === 'drop' && (info?.action === 'reject' || (rule.text !== null && REJECT.test(rule.text)));
+  const verdict: StepVerdict = isReject ? 'reject' : e.verdict;
+  const nat = info ? info.nat : natFromRuleText(rule.text);
+  return { step: { ...at, kind: 'rule', rule, verdict, target: e.target }, nat };
+}
+
+/** Looks the rule up by handle, or by its text when the reader printed no handle. */
+function findRule(e: Extract<TraceEvent, { kind: 'rule' }>, index: RuleIndex | undefined): RuleInfo | undefined {
+  if (!index) return undefined;
+  if (e.handle !== null) return index.byHandle(e.family, e.table, e.chain, e.handle);
+  if (e.text === null) return undefined;
+  const wanted = e.text.replace(STALE_COUNTER, ' counter').trim();
+  return index.chain(e.family, e.table, e.chain)?.rules.find((r) => r.text === wanted);
+}
+
+function stepRule(e: Extract<TraceEvent, { kind: 'rule' }>, info: RuleInfo | undefined): StepRule {
+  // xtables-monitor prints iptables syntax: keep the user's dialect. nft's own text comes from its start-up
+  // cache, so its counters are stale: prefer the snapshot's text and counters.
+  const ownText = e.text === null || e.text === '' ? null : e.text.replace(STALE_COUNTER, ' counter');
+  const text = e.source === 'xtables' ? (ownText ?? info?.text ?? null) : (info?.text ?? ownText);
+  return {
+    handle: e.handle ?? info?.handle ?? null,
+    position: info?.position ?? null,
+    text,
+    packets: info?.packets ?? null,
+    bytes: info?.bytes ?? null,
+  };
+}

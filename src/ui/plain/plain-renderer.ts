@@ -1,0 +1,91 @@
+// SessionEvents → readable text blocks, one per packet; colours only on a terminal and without NO_COLOR.
+import pc from 'picocolors';
+import type { SessionEvent, RunStats } from '../../model/session.js';
+import type { Trace } from '../../model/trace.js';
+import { unreachable } from '../../util/unreachable.js';
+import type { Renderer, TextSink } from '../renderer.js';
+import {
+  countersText,
+  flowText,
+  interfacesText,
+  natText,
+  stepLabel,
+  stepsByHook,
+  stepVerdictText,
+  verdictTone,
+  type Tone,
+} from '../view-model.js';
+
+type Colors = ReturnType<typeof pc.createColors>;
+
+export class PlainRenderer implements Renderer {
+  private readonly c: Colors;
+
+  constructor(
+    private readonly out: TextSink,
+    color: boolean,
+  ) {
+    this.c = pc.createColors(color);
+  }
+
+  handle(e: SessionEvent): void {
+    switch (e.kind) {
+      case 'trace':
+        this.out.write(formatTrace(e.trace, this.c));
+        break;
+      case 'stats':
+        if (e.final) this.out.write(formatStats(e.stats, this.c));
+        break;
+      case 'warning':
+        this.out.write(this.c.yellow(`warning: ${e.message}`) + '\n');
+        break;
+      default:
+        unreachable(e);
+    }
+  }
+
+  close(): Promise<void> {
+    return this.out.drain();
+  }
+}
+
+function tone(c: Colors, t: Tone, text: string): string {
+  if (t === 'good') return c.green(text);
+  if (t === 'bad') return c.red(text);
+  if (t === 'other') return c.yellow(text);
+  return text;
+}
+
+/** One packet's block. */
+export function formatTrace(t: Trace, c: Colors): string {
+  const lines: string[] = [];
+  const time = t.time ? `  ${c.dim(t.time)}` : '';
+  lines.push(`${c.bold(`trace ${t.id}`)}  ${flowText(t.packet)}  ${interfacesText(t.packet)}${time}`);
+  for (const group of stepsByHook(t)) {
+    lines.push(`  ${c.cyan(group.hook)}`);
+    for (const s of group.steps) {
+      const where = `${s.table}/${s.chain}`.padEnd(22);
+      const label = stepLabel(s).padEnd(8);
+      const verdict = tone(c, verdictTone(s.verdict), stepVerdictText(s));
+      const text = s.rule?.text ? `  ${c.dim(s.rule.text)}` : '';
+      const counters = countersText(s.rule);
+      lines.push(`    ${where} ${label} ${verdict}${text}${counters ? ` ${c.dim(counters)}` : ''}`);
+    }
+  }
+  for (const n of t.nat) lines.push(`  ${c.magenta('nat')}: ${natText(n)}`);
+  const action = tone(c, verdictTone(t.verdict.action), t.verdict.action.toUpperCase());
+  lines.push(`  ${c.bold('verdict')}: ${action}: ${t.explanation}`);
+  return lines.join('\n') + '\n\n';
+}
+
+/** The closing summary line. */
+export function formatStats(s: Readonly<RunStats>, c: Colors): string {
+  const reasons = Object.entries(s.unparsedReasons)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([r, n]) => `${n} ${r}`)
+    .join('; ');
+  const unparsed = s.unparsed > 0 ? `, ${s.unparsed} not understood (${reasons})` : '';
+  const lost = s.lost > 0 ? c.yellow(`, ${s.lost} kernel events lost`) : '';
+  return c.dim(`${s.traces} traces from ${s.lines} lines${unparsed}${lost}`) + '\n';
+}

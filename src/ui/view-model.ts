@@ -1,0 +1,64 @@
+// Trace → the words people read, shared by the plain and TUI renderers. Pure; no I/O.
+import type { FinalAction, StepVerdict } from '../model/common.js';
+import type { PacketInfo } from '../model/packet.js';
+import type { NatRewrite, StepRule, Trace, TraceStep } from '../model/trace.js';
+import { endpoint } from '../trace/address.js';
+
+/** How a verdict is coloured: accept green, drop and reject red, anything else yellow. */
+export type Tone = 'good' | 'bad' | 'other' | 'plain';
+
+export function verdictTone(v: FinalAction | StepVerdict): Tone {
+  if (v === 'accept') return 'good';
+  if (v === 'drop' || v === 'reject') return 'bad';
+  if (v === 'continue' || v === 'jump' || v === 'goto' || v === 'return') return 'plain';
+  return 'other';
+}
+
+/** `tcp 10.0.0.1:5000 -> 10.0.0.2:80 [SYN]`. */
+export function flowText(p: PacketInfo): string {
+  const proto = p.proto === undefined ? 'ip' : String(p.proto);
+  const icmp = p.icmpType !== undefined ? ` type ${p.icmpType}${p.icmpCode ? ` code ${p.icmpCode}` : ''}` : '';
+  const flags = p.tcpFlags && p.tcpFlags.length > 0 ? ` [${p.tcpFlags.join(',')}]` : '';
+  return `${proto} ${endpoint(p.src, p.sport)} -> ${endpoint(p.dst, p.dport)}${icmp}${flags}`;
+}
+
+/** `eth0 -> eth1`, `eth0 -> (local)`, `(local) -> eth1`. */
+export function interfacesText(p: PacketInfo): string {
+  return `${p.iif || '(local)'} -> ${p.oif || (p.iif ? '(local)' : '?')}`;
+}
+
+/** `rule 3`, `rule #12` (handle), or the step kind. */
+export function stepLabel(s: TraceStep): string {
+  if (s.kind !== 'rule') return s.kind;
+  if (s.rule?.position != null) return `rule ${s.rule.position}`;
+  if (s.rule?.handle != null) return `rule #${s.rule.handle}`;
+  return 'rule';
+}
+
+/** `accept`, `jump KUBE-SVC-X`. */
+export function stepVerdictText(s: TraceStep): string {
+  return s.target !== null && (s.verdict === 'jump' || s.verdict === 'goto') ? `${s.verdict} ${s.target}` : s.verdict;
+}
+
+/** `(12 pkts, 720 bytes)` when the snapshot had counters. */
+export function countersText(rule: StepRule | null): string {
+  if (rule?.packets == null) return '';
+  return `(${rule.packets} pkts, ${rule.bytes ?? 0} bytes)`;
+}
+
+/** `DNAT 10.96.0.10:80 -> 10.66.2.2:80 in prerouting by nat/KUBE-SEP-X rule 1`. */
+export function natText(n: NatRewrite): string {
+  const by = n.chain !== null ? ` by ${n.table}/${n.chain}${n.rule?.position != null ? ` rule ${n.rule.position}` : ''}` : ' (existing conntrack mapping)';
+  return `${n.kind.toUpperCase()} ${n.from} -> ${n.to ?? '(out interface address)'} in ${n.hook}${by}`;
+}
+
+/** Steps grouped by hook, in path order (a hook may come back after routing, e.g. loopback). */
+export function stepsByHook(t: Trace): { hook: string; steps: TraceStep[] }[] {
+  const groups: { hook: string; steps: TraceStep[] }[] = [];
+  for (const s of t.steps) {
+    const last = groups[groups.length - 1];
+    if (last && last.hook === s.hook) last.steps.push(s);
+    else groups.push({ hook: s.hook, steps: [s] });
+  }
+  return groups;
+}
