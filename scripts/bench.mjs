@@ -1,0 +1,85 @@
+// Replay throughput against a bare split2 line count of the same file, in one run, and peak memory.
+// Each measurement runs in a fresh child process so their memory does not mix.
+import { spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const [mode, file] = process.argv.slice(2);
+
+async function countWithSplit2(path) {
+  const { default: split2 } = await import('split2');
+  let lines = 0;
+  const t0 = process.hrtime.bigint();
+  const s = createReadStream(path, { highWaterMark: 1 << 20 }).pipe(split2());
+  s.on('data', () => lines++);
+  await once(s, 'end');
+  return { lines, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
+}
+
+async function replayToNull(path) {
+  const { runReplay } = await import(join(root, 'dist/app/replay.js'));
+  const { StreamSink } = await import(join(root, 'dist/sys/stdout-sink.js'));
+  const { NdjsonRenderer } = await import(join(root, 'dist/ui/json/ndjson-renderer.js'));
+  const out = createWriteStream('/dev/null');
+  const sink = new StreamSink(out);
+  const renderer = new NdjsonRenderer(sink);
+  let lines = 0;
+  let traces = 0;
+  const counting = {
+    handle(e) {
+      if (e.kind === 'stats') lines = e.stats.lines;
+      if (e.kind === 'trace') traces++;
+      renderer.handle(e);
+    },
+    close: () => renderer.close(),
+  };
+  const t0 = process.hrtime.bigint();
+  await runReplay({ files: [path], rules: [], format: 'auto' }, counting, sink);
+  await counting.close();
+  return { lines, traces, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
+}
+
+/** A big input made of the committed real captures, repeated. */
+function makeInput(target) {
+  const path = `/tmp/fwtrace-bench-${target}.txt`;
+  if (existsSync(path)) return path;
+  const dir = join(root, 'test/fixtures/parse');
+  const sources = ['nft/nft-monitor-trace-lab-k8s-docker-iptables-nft.txt', 'xtables/xtables-monitor-trace-lab-1.8.9.txt', 'kernlog/legacy-trace-dmesg-lab-k8s-docker-ipv4-ipv6.txt'];
+  const body = sources
+    .map((s) => join(dir, s))
+    .filter((p) => existsSync(p))
+    .map((p) => readFileSync(p, 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).join('\n'))
+    .join('\n');
+  const perCopy = body.split('\n').length;
+  const copies = Math.ceil(target / perCopy);
+  writeFileSync(path, (body + '\n').repeat(copies));
+  return path;
+}
+
+if (mode === '--child') {
+  const which = process.argv[3];
+  const path = process.argv[4];
+  const r = which === 'split2' ? await countWithSplit2(path) : await replayToNull(path);
+  process.stdout.write(JSON.stringify({ ...r, maxRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n');
+} else {
+  const target = Number(mode ?? 1_000_000);
+  const path = file ?? makeInput(target);
+  const sizeMB = statSync(path).size / 1e6;
+  const run = (which) => {
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', which, path], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${which} failed: ${r.stderr}`);
+    return JSON.parse(r.stdout);
+  };
+  run('split2'); // warm the page cache
+  const base = run('split2');
+  const replay = run('replay');
+  const rate = (r) => (r.lines / r.ms) * 1000;
+  console.log(`input: ${path} (${sizeMB.toFixed(1)} MB, ${base.lines} lines)`);
+  console.log(`split2 line count: ${(rate(base) / 1e6).toFixed(2)}M lines/s (${base.ms.toFixed(0)} ms)`);
+  console.log(`replay --json:     ${(rate(replay) / 1e6).toFixed(2)}M lines/s (${replay.ms.toFixed(0)} ms, ${replay.traces} traces)`);
+  console.log(`ratio replay/split2: ${(rate(replay) / rate(base)).toFixed(2)}  (budget >= 0.5)`);
+  console.log(`peak RSS of replay: ${replay.maxRssMB.toFixed(0)} MB  (budget <= 150 MB)`);
+}
