@@ -41,7 +41,7 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
   for (const f of [...cfg.files, ...cfg.rules]) await checkReadable(f);
   const index = await loadRules(cfg.rules, (message) => renderer.handle({ kind: 'warning', message }));
   const stats = newRunStats();
-  const assembler = new Assembler({ index, idle: IDLE_LINES, maxOpen: MAX_OPEN });
+  const assembler = new Assembler({ index, idle: IDLE_LINES, maxOpen: MAX_OPEN, ordered: true });
   const parser = createLineParser(cfg.format);
   const emit = (traces: Trace[]): void => {
     for (const trace of traces) {

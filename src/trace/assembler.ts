@@ -19,6 +19,8 @@ export interface AssemblerOptions {
   readonly idle: number;
   /** Most traces kept open at once; beyond it the oldest is closed (bounded memory). */
   readonly maxOpen: number;
+  /** Release traces in the order their packets arrived (replay), not the order they finished (live). */
+  readonly ordered?: boolean;
   /** Time stamp for traces whose lines carry none (live runs); omitted in replay. */
   readonly wallClock?: (now: number) => string;
 }
@@ -42,6 +44,10 @@ export class Assembler {
   private readonly pendingPacket = new Map<string, PacketInfo>();
   private readonly idUses = new Map<string, number>();
   private kernlogSeq = 0;
+  private created = 0;
+  private released = 0;
+  /** Finished traces waiting for an older one still open (ordered mode; bounded by maxOpen). */
+  private readonly waiting = new Map<number, Trace>();
 
   constructor(private readonly opts: AssemblerOptions) {}
 
@@ -134,7 +140,7 @@ export class Assembler {
       if (this.idUses.size >= REMEMBERED_IDS) this.idUses.clear();
       this.idUses.set(e.traceId, uses);
       const id = uses === 1 ? e.traceId : `${e.traceId}#${uses}`;
-      b = new TraceBuilder(id, e.source, this.opts.wallClock?.(now) ?? null, now);
+      b = new TraceBuilder(++this.created, id, e.source, this.opts.wallClock?.(now) ?? null, now);
       this.open.set(key, b);
     }
     b.lastAt = now;
@@ -159,7 +165,7 @@ export class Assembler {
       b = undefined;
     }
     if (!b) {
-      b = new TraceBuilder(`k${++this.kernlogSeq}`, 'kernlog', e.time, now);
+      b = new TraceBuilder(++this.created, `k${++this.kernlogSeq}`, 'kernlog', e.time, now);
       this.open.set(key, b);
     }
     b.lastAt = now;
@@ -182,7 +188,16 @@ export class Assembler {
     const b = this.open.get(key);
     if (!b) return;
     this.open.delete(key);
-    out.push(finishTrace(b));
+    const trace = finishTrace(b);
+    if (!this.opts.ordered) {
+      out.push(trace);
+      return;
+    }
+    this.waiting.set(b.seq, trace);
+    for (let next = this.waiting.get(this.released + 1); next; next = this.waiting.get(this.released + 1)) {
+      this.waiting.delete(++this.released);
+      out.push(next);
+    }
   }
 
   private evictBeyondLimit(out: Trace[]): void {

@@ -34,6 +34,8 @@ export class TraceBuilder {
   lastAt: number;
 
   constructor(
+    /** Creation order, for releasing traces in the order their packets arrived. */
+    readonly seq: number,
     readonly id: string,
     readonly backend: Dialect,
     readonly time: string | null,

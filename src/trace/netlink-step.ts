@@ -7,7 +7,7 @@ import { natFromRuleText } from './rule-nat.js';
 
 type NetlinkVerdictEvent = Extract<TraceEvent, { kind: 'rule' | 'policy' | 'return' }>;
 
-const STALE_COUNTER = / counter packets \d+ bytes \d+/g;
+const STALE_COUNTER = /(^|\s)counter packets \d+ bytes \d+/g;
 const REJECT = /(?:^|\s)(?:reject\b|-j REJECT\b)/;
 
 /** Builds the step for a rule, policy or return event; `isBase` says whether its chain is a base chain. */
@@ -41,14 +41,14 @@ function findRule(e: Extract<TraceEvent, { kind: 'rule' }>, index: RuleIndex | u
   if (!index) return undefined;
   if (e.handle !== null) return index.byHandle(e.family, e.table, e.chain, e.handle);
   if (e.text === null) return undefined;
-  const wanted = e.text.replace(STALE_COUNTER, ' counter').trim();
+  const wanted = e.text.replace(STALE_COUNTER, '$1counter').trim();
   return index.chain(e.family, e.table, e.chain)?.rules.find((r) => r.text === wanted);
 }
 
 function stepRule(e: Extract<TraceEvent, { kind: 'rule' }>, info: RuleInfo | undefined): StepRule {
   // xtables-monitor prints iptables syntax: keep the user's dialect. nft's own text comes from its start-up
   // cache, so its counters are stale: prefer the snapshot's text and counters.
-  const ownText = e.text === null || e.text === '' ? null : e.text.replace(STALE_COUNTER, ' counter');
+  const ownText = e.text === null || e.text === '' ? null : e.text.replace(STALE_COUNTER, '$1counter');
   const text = e.source === 'xtables' ? (ownText ?? info?.text ?? null) : (info?.text ?? ownText);
   return {
     handle: e.handle ?? info?.handle ?? null,

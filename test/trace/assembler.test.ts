@@ -93,3 +93,15 @@ describe('Assembler (netlink events)', () => {
     expect(a.openCount).toBe(0);
   });
 });
+
+describe('Assembler ordering', () => {
+  it('releases traces in arrival order when ordered, even if a later one finishes first', () => {
+    const a = new Assembler({ idle: 100, maxOpen: 10, ordered: true });
+    const first = { id: 'f1', ...FWD };
+    const second = { id: 's2', ...FWD };
+    expect(a.push(pkt(first, SYN), 0)).toEqual([]);
+    expect(a.push(pkt(second, { ...SYN, ipId: 2 }), 1)).toEqual([]);
+    expect(a.push(policy(second, 'drop'), 2)).toEqual([]);
+    expect(a.push(policy(first, 'drop'), 3).map((t) => t.id)).toEqual(['f1', 's2']);
+  });
+});
