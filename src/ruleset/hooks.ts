@@ -22,7 +22,8 @@ const XTABLES_CHAINS: ReadonlyMap<string, readonly string[]> = new Map([
 ]);
 
 /** Chain-name prefixes that mean "<chain type>-<hook>" (kube-proxy `nat-prerouting`, firewalld `filter_INPUT`). */
-const TYPE_PREFIX = /^(?:filter|nat|mangle|raw|security|route)[-_](prerouting|input|forward|output|postrouting|ingress|egress)$/i;
+const TYPE_PREFIX =
+  /^(?:filter|nat|mangle|raw|security|route)[-_](prerouting|input|forward|output|postrouting|ingress|egress)$/i;
 
 /** The hook word of a name (`input`, `INPUT`), or null. */
 export function hookFromName(name: string): Hook | null {
@@ -42,12 +43,6 @@ export function builtinHook(table: string, chain: string): Hook | null {
   if (direct !== null) return direct;
   const m = TYPE_PREFIX.exec(chain);
   return m?.[1] === undefined ? null : hookFromName(m[1]);
-}
-
-/** Whether `chain` is a builtin chain of the xtables `table` (or, for other tables, any hook-named chain). */
-export function isXtablesBuiltin(table: string, chain: string): boolean {
-  const builtins = XTABLES_CHAINS.get(table);
-  return builtins === undefined ? HOOK_NAMES.has(chain.toLowerCase()) : builtins.includes(chain);
 }
 
 /** Priority of an xtables table's builtin chain (NF_IP_PRI_*), null for unknown tables. */

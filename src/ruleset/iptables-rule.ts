@@ -19,26 +19,75 @@ export interface IptablesRule {
 
 /** Options that are (or introduce) a match in the kernel's rule entry; `-m comment` is a match too. */
 const MATCH_OPTIONS = new Set([
-  '-s', '--source', '--src', '-d', '--destination', '--dst', '-i', '--in-interface',
-  '-o', '--out-interface', '-p', '--protocol', '-f', '--fragment', '-m', '--match',
+  '-s',
+  '--source',
+  '--src',
+  '-d',
+  '--destination',
+  '--dst',
+  '-i',
+  '--in-interface',
+  '-o',
+  '--out-interface',
+  '-p',
+  '--protocol',
+  '-f',
+  '--fragment',
+  '-m',
+  '--match',
 ]);
 
 const TERMINAL_TARGETS: ReadonlyMap<string, StepVerdict> = new Map<string, StepVerdict>([
-  ['ACCEPT', 'accept'], ['DROP', 'drop'], ['REJECT', 'reject'], ['RETURN', 'return'],
-  ['QUEUE', 'queue'], ['NFQUEUE', 'queue'], ['TARPIT', 'drop'],
+  ['ACCEPT', 'accept'],
+  ['DROP', 'drop'],
+  ['REJECT', 'reject'],
+  ['RETURN', 'return'],
+  ['QUEUE', 'queue'],
+  ['NFQUEUE', 'queue'],
+  ['TARPIT', 'drop'],
   // These accept or drop depending on the packet (SYN cookies, socket lookup).
-  ['SYNPROXY', 'unknown'], ['TPROXY', 'unknown'],
+  ['SYNPROXY', 'unknown'],
+  ['TPROXY', 'unknown'],
 ]);
 
 /** Extension targets that let the packet continue (so a name not in here and not declared is a chain). */
 const CONTINUE_TARGETS = new Set([
-  'LOG', 'ULOG', 'NFLOG', 'MARK', 'CONNMARK', 'TRACE', 'CT', 'NOTRACK', 'AUDIT', 'CHECKSUM', 'CLASSIFY',
-  'CLUSTERIP', 'CONNSECMARK', 'SECMARK', 'DSCP', 'TOS', 'ECN', 'TTL', 'HL', 'HMARK', 'IDLETIMER', 'LED',
-  'RATEEST', 'SET', 'TCPMSS', 'TCPOPTSTRIP', 'TEE', 'DNPT', 'SNPT',
+  'LOG',
+  'ULOG',
+  'NFLOG',
+  'MARK',
+  'CONNMARK',
+  'TRACE',
+  'CT',
+  'NOTRACK',
+  'AUDIT',
+  'CHECKSUM',
+  'CLASSIFY',
+  'CLUSTERIP',
+  'CONNSECMARK',
+  'SECMARK',
+  'DSCP',
+  'TOS',
+  'ECN',
+  'TTL',
+  'HL',
+  'HMARK',
+  'IDLETIMER',
+  'LED',
+  'RATEEST',
+  'SET',
+  'TCPMSS',
+  'TCPOPTSTRIP',
+  'TEE',
+  'DNPT',
+  'SNPT',
 ]);
 
 const NAT_KINDS: ReadonlyMap<string, RuleNat['kind']> = new Map<string, RuleNat['kind']>([
-  ['DNAT', 'dnat'], ['SNAT', 'snat'], ['MASQUERADE', 'masquerade'], ['REDIRECT', 'redirect'],
+  ['DNAT', 'dnat'],
+  ['SNAT', 'snat'],
+  ['MASQUERADE', 'masquerade'],
+  ['REDIRECT', 'redirect'],
 ]);
 
 const COUNTER = /^\[(\d+):(\d+)\]\s*/;
@@ -70,14 +119,13 @@ export function parseIptablesRule(line: string, userChains: ReadonlySet<string>)
   for (let i = 2; i < tokens.length; i++) {
     const v = tokens[i]?.value ?? '';
     const next = tokens[i + 1]?.value;
-    if (v === '-c' || v === '--set-counters') {
+    const [pk, by] = [next, tokens[i + 2]?.value];
+    if ((v === '-c' || v === '--set-counters') && pk !== undefined && by !== undefined && /^\d+$/.test(pk + by)) {
       // `iptables -v -S` prints the counters inside the rule; cut them out of the text.
+      [packets, bytes] = [Number(pk), Number(by)];
       const after = tokens[i + 3];
-      packets = Number(next ?? NaN);
-      bytes = Number(tokens[i + 2]?.value ?? NaN);
-      if (!Number.isFinite(packets) || !Number.isFinite(bytes)) [packets, bytes] = [null, null];
       const cutStart = tokens[i]?.start ?? body.length;
-      text = (body.slice(0, cutStart) + (after === undefined ? '' : body.slice(after.start))).trim();
+      text = body.slice(0, cutStart) + (after === undefined ? '' : body.slice(after.start));
       i += 2;
     } else if (targetName === null && (v === '-j' || v === '--jump' || v === '-g' || v === '--goto')) {
       targetName = next ?? null;

@@ -82,7 +82,7 @@ function findOutsideQuotes(text: string, re: RegExp): RegExpExecArray | null {
 }
 
 /** The last verdict-like statement decides; a verdict map makes the rule's verdict data-dependent. */
-export function ruleEffect(tokens: readonly string[]): Effect {
+function ruleEffect(tokens: readonly string[]): Effect {
   let effect: Effect = { action: 'continue', target: null, nat: null };
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] ?? '';

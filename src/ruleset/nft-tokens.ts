@@ -38,24 +38,6 @@ export function braceBalance(line: string): number {
   return n;
 }
 
-/** Collapses runs of whitespace outside quotes to one space and trims. */
-export function collapseSpaces(text: string): string {
-  let out = '';
-  let quoted = false;
-  let pendingSpace = false;
-  for (const c of text) {
-    if (!quoted && /\s/.test(c)) {
-      pendingSpace = out.length > 0;
-      continue;
-    }
-    if (pendingSpace) out += ' ';
-    pendingSpace = false;
-    if (c === '"') quoted = !quoted;
-    out += c;
-  }
-  return out;
-}
-
 /** `"a b"` → `a b`; other tokens unchanged. */
 export function unquote(token: string): string {
   return token.length >= 2 && token.startsWith('"') && token.endsWith('"') ? token.slice(1, -1) : token;

@@ -48,7 +48,17 @@ export class SnapshotBuilder {
     const key = chainKey(family, table, chain);
     let c = this.chains.get(key);
     if (c === undefined) {
-      c = { family, table, chain, hook: null, priority: null, policy: null, policyPackets: null, policyBytes: null, rules: [] };
+      c = {
+        family,
+        table,
+        chain,
+        hook: null,
+        priority: null,
+        policy: null,
+        policyPackets: null,
+        policyBytes: null,
+        rules: [],
+      };
       this.chains.set(key, c);
     }
     if (fields.hook !== undefined) c.hook = fields.hook;

@@ -1,0 +1,146 @@
+// Renders one nft JSON rule statement (match, counter, verdicts, nat, log, limit, mangle, xt, vmap...)
+// as `nft list ruleset` prints it. Pure; no I/O.
+import { asList, compact, ctxFor, prop, renderExpr, single, str } from './nft-json-expr.js';
+
+const IMPLICIT_OPS = new Set(['==', 'in']);
+const BINOPS = new Set(['&', '|', '^', '<<', '>>']);
+const SIMPLE = new Set(['accept', 'drop', 'continue', 'return', 'notrack']);
+
+/** One statement as nft text; a counter renders as `counter` (its values live in packets/bytes). */
+export function renderStmt(stmt: unknown): string {
+  const s = single(stmt);
+  if (s === null) return compact(stmt);
+  const [k, v] = s;
+  const p = (key: string): unknown => prop(v, key);
+  if (SIMPLE.has(k)) return k;
+  switch (k) {
+    case 'match':
+      return renderMatch(p('op'), p('left'), p('right'));
+    case 'counter':
+      return typeof v === 'string' ? `counter name "${v}"` : 'counter';
+    case 'jump':
+    case 'goto':
+      return `${k} ${str(p('target'))}`;
+    case 'reject':
+      return renderReject(v);
+    case 'queue':
+      return renderQueue(v);
+    case 'dnat':
+    case 'snat':
+    case 'masquerade':
+    case 'redirect':
+      return renderNat(k, v);
+    case 'log':
+      return renderLog(v);
+    case 'limit':
+      return renderLimit(v);
+    case 'quota':
+      return `quota ${p('inv') === true ? 'over ' : ''}${str(p('val'))} ${str(p('val_unit'))}${usedPart(v)}`;
+    case 'ct count':
+      return `ct count ${p('inv') === true ? 'over ' : ''}${str(p('val'))}`;
+    case 'mangle':
+      return `${renderExpr(p('key'))} set ${renderExpr(p('value'), ctxFor(p('key')))}`;
+    case 'ct helper':
+    case 'ct timeout':
+    case 'ct expectation':
+      return `${k} set "${str(v)}"`;
+    case 'secmark':
+      return `meta secmark set "${str(v)}"`;
+    case 'xt':
+      return `xt ${str(p('type'))} "${str(p('name'))}"`;
+    case 'vmap':
+      return `${renderExpr(p('key'))} vmap ${renderExpr(p('data'))}`;
+    case 'set':
+    case 'map':
+      return `${str(p('op'))} ${str(p('set') ?? p('map'))} { ${renderExpr(p('elem'), ctxFor(p('elem')))} }`;
+    case 'flow':
+      return `flow ${str(p('op'))} ${str(p('flowtable'))}`;
+    case 'fwd':
+      return `fwd to ${renderExpr(p('dev'), { hex: false, quote: true })}`;
+    case 'dup':
+      return `dup to ${renderExpr(p('addr'))}${p('dev') === undefined ? '' : ` device "${str(p('dev'))}"`}`;
+    case 'tproxy':
+      return `tproxy${p('family') === undefined ? '' : ` ${str(p('family'))}`} to ${natAddress(v)}`;
+    default:
+      return compact(stmt);
+  }
+}
+
+function renderMatch(op: unknown, left: unknown, right: unknown): string {
+  const ctx = ctxFor(left);
+  const l = single(left);
+  // `tcp flags & (syn | ack) == syn` is printed by nft as `tcp flags syn / syn,ack`.
+  if (op === '==' && l !== null && l[0] === '&' && Array.isArray(l[1]) && Array.isArray(l[1][1])) {
+    return `${renderExpr(l[1][0])} ${renderExpr(right, ctx)} / ${renderExpr(l[1][1], ctx)}`;
+  }
+  // After a binop nft spells `==` out (`meta mark & 0x4000 == 0x4000`); elsewhere equality is implicit.
+  const binop = l !== null && BINOPS.has(l[0]);
+  const opText = typeof op === 'string' && !(IMPLICIT_OPS.has(op) && !(binop && op === '==')) ? `${op} ` : '';
+  return `${renderExpr(left)} ${opText}${renderExpr(right, ctx)}`;
+}
+
+function renderReject(v: unknown): string {
+  const type = prop(v, 'type');
+  const expr = prop(v, 'expr');
+  // port-unreachable is the default nft leaves out (strictly: of the table's family).
+  if (typeof type !== 'string' || expr === 'port-unreachable') return 'reject';
+  return `reject with ${type}${expr === undefined ? '' : ` ${renderExpr(expr)}`}`;
+}
+
+function renderQueue(v: unknown): string {
+  const flags = asList(prop(v, 'flags')).map(str);
+  const num = prop(v, 'num');
+  return `queue${flags.length > 0 ? ` flags ${flags.join(',')}` : ''}${num === undefined ? '' : ` to ${renderExpr(num)}`}`;
+}
+
+function renderNat(kind: string, v: unknown): string {
+  const family = prop(v, 'family');
+  const to = natAddress(v);
+  const flags = asList(prop(v, 'flags')).map(str);
+  return [kind, typeof family === 'string' ? family : '', to === '' ? '' : `to ${to}`, flags.join(',')]
+    .filter((x) => x !== '')
+    .join(' ');
+}
+
+/** `addr:port`, `[v6addr]:port` or `:port` of a NAT-like statement; '' when it has neither. */
+export function natAddress(v: unknown): string {
+  const addr = prop(v, 'addr');
+  const port = prop(v, 'port');
+  const a = addr === undefined ? '' : renderExpr(addr);
+  const portText = port === undefined ? '' : `:${renderExpr(port)}`;
+  // An IPv6 address followed by a port needs brackets, as nft prints it.
+  return a.includes(':') && portText !== '' && typeof addr === 'string' ? `[${a}]${portText}` : `${a}${portText}`;
+}
+
+function renderLog(v: unknown): string {
+  const parts = ['log'];
+  const prefix = prop(v, 'prefix');
+  if (typeof prefix === 'string') parts.push(`prefix "${prefix}"`);
+  for (const key of ['group', 'snaplen', 'queue-threshold', 'level']) {
+    const x = prop(v, key);
+    if (x !== undefined) parts.push(`${key} ${str(x)}`);
+  }
+  const flags = asList(prop(v, 'flags')).map(str);
+  const tcp = flags.filter((f) => f.startsWith('tcp ')).map((f) => f.slice(4));
+  const other = flags.filter((f) => !f.startsWith('tcp '));
+  if (flags.length > 0)
+    parts.push(`flags ${[...(tcp.length > 0 ? [`tcp ${tcp.join(',')}`] : []), ...other].join(' ')}`);
+  return parts.join(' ');
+}
+
+function renderLimit(v: unknown): string {
+  const unit = prop(v, 'rate_unit');
+  const bytes = typeof unit === 'string' && unit !== 'packets';
+  let out = `limit rate ${prop(v, 'inv') === true ? 'over ' : ''}${str(prop(v, 'rate'))}${bytes ? ` ${unit}` : ''}/${str(prop(v, 'per'))}`;
+  const burst = prop(v, 'burst');
+  // nft leaves out the default packet burst of 5 and any zero burst.
+  if (typeof burst === 'number' && burst !== 0 && (bytes || burst !== 5)) {
+    out += ` burst ${burst} ${bytes ? str(prop(v, 'burst_unit') ?? 'bytes') : 'packets'}`;
+  }
+  return out;
+}
+
+function usedPart(v: unknown): string {
+  const used = prop(v, 'used');
+  return typeof used === 'number' && used > 0 ? ` used ${used} ${str(prop(v, 'used_unit'))}` : '';
+}

@@ -1,0 +1,161 @@
+// `nft -j list ruleset` (one JSON line, optionally after `# ...` lines) → RulesetSnapshot; rule text is
+// rendered back into nft syntax. Pure; no I/O.
+import type { Family, Hook } from '../model/common.js';
+import type { RuleNat, RulesetSnapshot } from '../model/ruleset.js';
+import { hookFromName, nftPriority } from './hooks.js';
+import type { Effect } from './iptables-rule.js';
+import { xtTargetEffect } from './iptables-rule.js';
+import { compact, prop, single, str } from './nft-json-expr.js';
+import { natAddress, renderStmt } from './nft-json-stmt.js';
+import type { RuleFields } from './snapshot-builder.js';
+import { SnapshotBuilder } from './snapshot-builder.js';
+
+const FAMILIES = new Set<string>(['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev']);
+const VERDICTS = new Set(['accept', 'drop', 'reject', 'return', 'continue', 'queue']);
+const NAT = new Set(['dnat', 'snat', 'masquerade', 'redirect']);
+/** Statements that act on every packet reaching them; any other statement (match, limit, xt match...) filters. */
+const NON_MATCHING = new Set([
+  ...VERDICTS,
+  ...NAT,
+  'jump',
+  'goto',
+  'counter',
+  'log',
+  'mangle',
+  'notrack',
+  'ct helper',
+  'ct timeout',
+  'ct expectation',
+  'secmark',
+  'dup',
+  'fwd',
+  'flow',
+  'set',
+  'map',
+]);
+
+/** Parses `nft -j list ruleset` output. Never throws; malformed parts land in `unparsed`. */
+export function parseNftJson(text: string): RulesetSnapshot {
+  const b = new SnapshotBuilder('nft-json');
+  // Fixtures and pasted dumps may carry `# ...` lines before the JSON.
+  const body = text
+    .split('\n')
+    .filter((l) => !l.trimStart().startsWith('#'))
+    .join('\n')
+    .trim();
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body);
+  } catch (e) {
+    b.skip(body.slice(0, 200), `not JSON: ${e instanceof Error ? e.message : String(e)}`);
+    return b.snapshot();
+  }
+  const items = prop(doc, 'nftables');
+  if (!Array.isArray(items)) {
+    b.skip(compact(doc).slice(0, 200), 'no "nftables" array');
+    return b.snapshot();
+  }
+  for (const item of items) {
+    const s = single(item);
+    if (s?.[0] === 'chain') addChain(b, s[1]);
+    else if (s?.[0] === 'rule') addRule(b, s[1]);
+    else if (s === null) b.skip(compact(item), 'not a one-key object');
+    // metainfo, table, set, map, element, flowtable, counter, quota...: not needed here.
+  }
+  return b.snapshot();
+}
+
+interface Where {
+  readonly family: Family;
+  readonly table: string;
+  readonly chain: string;
+}
+
+/** family/table/chain of a chain or rule object (`name` for chains, `chain` for rules). */
+function where(v: unknown, nameKey: 'name' | 'chain'): Where | null {
+  const family = prop(v, 'family');
+  const table = prop(v, 'table');
+  const chain = prop(v, nameKey);
+  if (typeof family !== 'string' || !FAMILIES.has(family)) return null;
+  if (typeof table !== 'string' || typeof chain !== 'string') return null;
+  return { family: family as Family, table, chain };
+}
+
+function addChain(b: SnapshotBuilder, v: unknown): void {
+  const w = where(v, 'name');
+  if (w === null) {
+    b.skip(compact({ chain: v }), 'chain without family, table or name');
+    return;
+  }
+  const hook = prop(v, 'hook');
+  const prio = prop(v, 'prio');
+  const policy = prop(v, 'policy');
+  if (typeof hook !== 'string') {
+    b.chain(w.family, w.table, w.chain);
+    return;
+  }
+  const h: Hook = hookFromName(hook) ?? 'unknown';
+  const priority = typeof prio === 'number' ? prio : typeof prio === 'string' ? nftPriority(prio, w.family) : null;
+  b.chain(w.family, w.table, w.chain, {
+    hook: h,
+    priority,
+    policy: policy === 'accept' || policy === 'drop' ? policy : null,
+  });
+}
+
+function addRule(b: SnapshotBuilder, v: unknown): void {
+  const w = where(v, 'chain');
+  if (w === null) {
+    b.skip(compact({ rule: v }), 'rule without family, table or chain');
+    return;
+  }
+  b.rule(w.family, w.table, w.chain, ruleFields(v));
+}
+
+/** Everything about one JSON rule object except where it sits. */
+export function ruleFields(v: unknown): RuleFields {
+  const exprs = prop(v, 'expr');
+  const stmts: unknown[] = Array.isArray(exprs) ? exprs : [];
+  const handle = prop(v, 'handle');
+  const comment = prop(v, 'comment');
+  const parts = stmts.map(renderStmt);
+  if (typeof comment === 'string') parts.push(`comment "${comment}"`);
+  let packets: number | null = null;
+  let bytes: number | null = null;
+  for (const stmt of stmts) {
+    const c = prop(stmt, 'counter');
+    const p = prop(c, 'packets');
+    const by = prop(c, 'bytes');
+    if (typeof p === 'number' && typeof by === 'number') [packets, bytes] = [p, by];
+  }
+  return {
+    handle: typeof handle === 'number' ? handle : null,
+    text: parts.join(' '),
+    packets,
+    bytes,
+    ...effectOf(stmts),
+    unconditional: stmts.every((x) => {
+      const s = single(x);
+      return s !== null && (NON_MATCHING.has(s[0]) || (s[0] === 'xt' && prop(s[1], 'type') === 'target'));
+    }),
+    comment: typeof comment === 'string' ? comment : null,
+  };
+}
+
+/** The last verdict-like statement decides; a verdict map depends on the packet. */
+function effectOf(stmts: readonly unknown[]): Effect {
+  let effect: Effect = { action: 'continue', target: null, nat: null };
+  for (const stmt of stmts) {
+    const s = single(stmt);
+    if (s === null) continue;
+    const [k, v] = s;
+    if (VERDICTS.has(k)) effect = { action: k as Effect['action'], target: null, nat: null };
+    else if (k === 'jump' || k === 'goto') effect = { action: k, target: str(prop(v, 'target')), nat: null };
+    else if (k === 'vmap') effect = { action: 'unknown', target: null, nat: null };
+    else if (NAT.has(k)) {
+      const to = natAddress(v);
+      effect = { action: 'accept', target: null, nat: { kind: k as RuleNat['kind'], to: to === '' ? null : to } };
+    } else if (k === 'xt' && prop(v, 'type') === 'target') effect = xtTargetEffect(str(prop(v, 'name')));
+  }
+  return effect;
+}

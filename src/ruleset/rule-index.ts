@@ -1,0 +1,52 @@
+// RuleIndex over a snapshot: O(1) lookups of chains and rules by handle or position, with the
+// ip/ip6 ↔ inet family fallback. Pure; no I/O.
+import type { Family } from '../model/common.js';
+import type { ChainInfo, RuleIndex, RuleInfo, RulesetSnapshot } from '../model/ruleset.js';
+
+interface Entry {
+  readonly chain: ChainInfo;
+  readonly byHandle: ReadonlyMap<number, RuleInfo>;
+}
+
+/** Families tried after an exact miss: an ip lookup may find an inet table, never an ip6 one. */
+const FALLBACK: Readonly<Record<Family, readonly Family[]>> = {
+  ip: ['inet'],
+  ip6: ['inet'],
+  inet: ['ip', 'ip6'],
+  arp: [],
+  bridge: [],
+  netdev: [],
+};
+
+export function buildRuleIndex(snapshot: RulesetSnapshot): RuleIndex {
+  const entries = new Map<string, Entry>();
+  for (const chain of snapshot.chains) {
+    const byHandle = new Map<number, RuleInfo>();
+    for (const r of chain.rules) if (r.handle !== null && !byHandle.has(r.handle)) byHandle.set(r.handle, r);
+    const k = key(chain.family, chain.table, chain.chain);
+    // Two dumps of one chain are merged by mergeSnapshots; a duplicate here keeps the first.
+    if (!entries.has(k)) entries.set(k, { chain, byHandle });
+  }
+  const find = (family: Family, table: string, chain: string): Entry | undefined => {
+    const exact = entries.get(key(family, table, chain));
+    if (exact !== undefined) return exact;
+    for (const f of FALLBACK[family] ?? []) {
+      const e = entries.get(key(f, table, chain));
+      if (e !== undefined) return e;
+    }
+    return undefined;
+  };
+  return {
+    empty: entries.size === 0,
+    chain: (family, table, chain) => find(family, table, chain)?.chain,
+    byHandle: (family, table, chain, handle) => find(family, table, chain)?.byHandle.get(handle),
+    byPosition: (family, table, chain, position) => {
+      const rules = find(family, table, chain)?.chain.rules;
+      return rules !== undefined && Number.isInteger(position) && position >= 1 ? rules[position - 1] : undefined;
+    },
+  };
+}
+
+function key(family: Family, table: string, chain: string): string {
+  return `${family}\u0000${table}\u0000${chain}`;
+}
