@@ -7,7 +7,8 @@ import { ignored, oneEvent } from './outcome.js';
 /** A line starting with `#`: nft's lost-events warning, an nft error, or a comment (`# source:`, `# new generation`). */
 export function parseHashLine(line: string, source: Dialect): ParseOutcome {
   // nft prints this when the netlink socket overflowed (ENOBUFS): events are gone, not delayed.
-  if (line.includes('lost some netlink events')) return oneEvent(source, { kind: 'lost', source, count: 1, text: line });
+  if (line.includes('lost some netlink events'))
+    return oneEvent(source, { kind: 'lost', source, count: 1, text: line });
   if (line.includes('ERROR')) return oneEvent(source, { kind: 'reader-error', source, text: line });
   return ignored(line.startsWith('# new generation') ? 'nft ruleset generation event' : 'comment');
 }

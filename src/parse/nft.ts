@@ -59,7 +59,8 @@ function body(line: string, b: number, h: Header): TraceEvent | string {
   switch (line.charCodeAt(b)) {
     case 112: // p
       if (line.startsWith('packet:', b)) return { kind: 'packet', ...h, packet: parseNftPacket(line, b + 7) };
-      if (line.startsWith('policy ', b)) return { kind: 'policy', ...h, verdict: nftVerdict(line.slice(b + 7)).verdict };
+      if (line.startsWith('policy ', b))
+        return { kind: 'policy', ...h, verdict: nftVerdict(line.slice(b + 7)).verdict };
       break;
     case 114: // r
       if (line.startsWith('rule ', b)) return rule(line, b + 5, h);
@@ -108,7 +109,14 @@ function unknownRule(line: string, at: number, h: Header): TraceEvent | string {
   const close = line.lastIndexOf(')');
   if (run === 0 || vIdx !== at + run || close < vIdx) return 'nft: malformed "unknown rule handle" record';
   const v = nftVerdict(line.slice(vIdx + 10, close));
-  return { kind: 'rule', ...h, handle: parseUint(line, at, at + run), text: null, verdict: v.verdict, target: v.target };
+  return {
+    kind: 'rule',
+    ...h,
+    handle: parseUint(line, at, at + run),
+    text: null,
+    verdict: v.verdict,
+    target: v.target,
+  };
 }
 
 /** `conntrack: ct direction original ct state new [ct status a,b] ct id N` (nft >= 1.1.4, kernel >= 6.16). */

@@ -12,22 +12,18 @@ export const TCP_ECE = 0x40;
 export const TCP_CWR = 0x80;
 export const TCP_AE = 0x100;
 
-const ORDER: readonly (readonly [number, string])[] = [
-  [TCP_SYN, 'SYN'],
-  [TCP_ACK, 'ACK'],
-  [TCP_FIN, 'FIN'],
-  [TCP_RST, 'RST'],
-  [TCP_PSH, 'PSH'],
-  [TCP_URG, 'URG'],
-  [TCP_ECE, 'ECE'],
-  [TCP_CWR, 'CWR'],
-  [TCP_AE, 'AE'],
-];
-
 /** Flag bits → upper-case names in the model's order (SYN ACK FIN RST PSH URG ECE CWR AE). */
 export function tcpFlagNames(bits: number): string[] {
   const out: string[] = [];
-  for (const [bit, name] of ORDER) if ((bits & bit) !== 0) out.push(name);
+  if (bits & TCP_SYN) out.push('SYN');
+  if (bits & TCP_ACK) out.push('ACK');
+  if (bits & TCP_FIN) out.push('FIN');
+  if (bits & TCP_RST) out.push('RST');
+  if (bits & TCP_PSH) out.push('PSH');
+  if (bits & TCP_URG) out.push('URG');
+  if (bits & TCP_ECE) out.push('ECE');
+  if (bits & TCP_CWR) out.push('CWR');
+  if (bits & TCP_AE) out.push('AE');
   return out;
 }
 

@@ -1,0 +1,47 @@
+// One kernel-log line carrying a legacy iptables TRACE record, in any envelope (dmesg, /dev/kmsg, journald, syslog,
+// ulogd) → a `log-step` event. Decoys sharing the `TRACE: ` token are `unparsed`. Pure; no I/O; never throws.
+import type { ParseOutcome } from '../model/parse.js';
+import { parseHashLine } from './diagnostics.js';
+import { parseEnvelope } from './envelope.js';
+import { parseKernlogJson } from './kernlog-json.js';
+import { parseLogFields } from './log-fields.js';
+import { ignored, oneEvent, unparsed } from './outcome.js';
+import { logStep, parseTracePrefix } from './trace-prefix.js';
+
+export function parseKernlogLine(line: string): ParseOutcome {
+  const c = line.charCodeAt(0);
+  if (c === 123) return parseKernlogJson(line);
+  if (c === 35) return parseHashLine(line, 'kernlog');
+  const t = line.indexOf('TRACE: ');
+  if (t < 0) return nonTrace(line);
+  const prefix = parseTracePrefix(line, t + 7);
+  if (typeof prefix === 'string') return unparsed(prefix, line);
+  const env = parseEnvelope(line, t);
+  // /dev/kmsg escapes non-printable bytes as \xNN.
+  const body = env.kmsg && line.includes('\\x', prefix.end) ? unescapeKmsg(line.slice(prefix.end)) : null;
+  const packet = body === null ? parseLogFields(line, prefix.end) : parseLogFields(body, 0);
+  return oneEvent('kernlog', logStep(prefix, packet, env.time, env.uptime, null));
+}
+
+/** /dev/kmsg escapes bytes < 0x20, >= 0x7f and `\\` as `\\xNN`; the bytes are UTF-8 (interface names may be). */
+function unescapeKmsg(s: string): string {
+  const bytes = s.replace(/\\x([0-9a-fA-F]{2})/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return /[\x80-\xff]/.test(bytes) ? new TextDecoder().decode(Uint8Array.from(bytes, (c) => c.charCodeAt(0))) : bytes;
+}
+
+/** Kernel-log lines without a TRACE record. */
+function nonTrace(line: string): ParseOutcome {
+  if (line.trim() === '') return ignored('blank line');
+  const c = line.charCodeAt(0);
+  // /dev/kmsg dictionary lines (` SUBSYSTEM=net`) continue the previous record.
+  if (c === 32 && /^ [A-Z_]+=/.test(line)) return ignored('kmsg dictionary line');
+  if (looksLikeKernelLog(line)) return ignored('kernel log line without a TRACE record');
+  return unparsed('kernlog: no "TRACE: " record', line);
+}
+
+function looksLikeKernelLog(line: string): boolean {
+  const c = line.charCodeAt(0);
+  if (c === 91 || c === 60) return true; // dmesg `[  1.2] `, dmesg -r `<4>`
+  if (c >= 48 && c <= 57) return line.indexOf(';') > 0 || line.charCodeAt(4) === 45; // kmsg, ISO stamp
+  return line.startsWith('kern ') || line.includes(' kernel: ');
+}

@@ -1,0 +1,134 @@
+// Lines of reader output → ParseOutcomes, per-line dialect detection (`auto`) or a forced dialect.
+// Stateful only to re-join hard-wrapped kernel-log records; push() may hold one record until the next line or flush().
+// Pure; no I/O; never throws.
+import type { Dialect } from '../model/common.js';
+import type { FormatChoice, ParseOutcome } from '../model/parse.js';
+import { isLogContinuation } from './continuation.js';
+import { parseHashLine, parseXtablesError } from './diagnostics.js';
+import { parseKernlogLine } from './kernlog.js';
+import { parseNftLine } from './nft.js';
+import { ignored, unparsed } from './outcome.js';
+import { parseXtablesRecords } from './xtables.js';
+
+/** Longer lines are refused after a look at their start (a 20 MB line must not be scanned). */
+export const MAX_LINE = 64 * 1024;
+
+export interface LineParser {
+  /** Outcomes for this line, and for a held kernel-log record that it completes or ends (0..n, not 1:1 with lines). */
+  push(line: string): ParseOutcome[];
+  /** Outcomes still held (call at end of input, or when the input goes idle). */
+  flush(): ParseOutcome[];
+}
+
+export function createLineParser(format: FormatChoice): LineParser {
+  return new Parser(format);
+}
+
+class Parser implements LineParser {
+  /** A kernel-log record that may continue on the next lines (it did not end with the kernel's trailing space). */
+  private pending: string | null = null;
+  /** Last netlink dialect seen, for lines both readers print (`Error: ...`, `# ...`). */
+  private lastNetlink: 'nft' | 'xtables' = 'xtables';
+
+  constructor(private readonly format: FormatChoice) {}
+
+  push(raw: string): ParseOutcome[] {
+    if (raw.length > MAX_LINE) return [...this.flush(), unparsed('line too long', raw)];
+    const line = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+    let out: ParseOutcome[] = [];
+    if (this.pending !== null) {
+      if (isLogContinuation(line) && this.pending.length + line.length < MAX_LINE) {
+        this.pending += ' ' + line;
+        return line.endsWith(' ') ? this.flush() : [];
+      }
+      out = this.flush();
+    }
+    const dialect = this.format === 'auto' ? this.detect(line) : this.format;
+    if (dialect === 'kernlog') {
+      // Kernel records end with a space; one that does not may have been hard-wrapped: hold it.
+      const c = line.charCodeAt(0);
+      if (!line.endsWith(' ') && c !== 123 && c !== 35 && line.includes('TRACE: ')) {
+        this.pending = line;
+        return out;
+      }
+      return append(out, this.kernlog(line));
+    }
+    if (dialect === 'nft') return append(out, this.nft(line));
+    if (dialect === 'xtables') return append(out, ...this.xtables(line));
+    return append(out, this.unknown(line));
+  }
+
+  flush(): ParseOutcome[] {
+    if (this.pending === null) return [];
+    const line = this.pending;
+    this.pending = null;
+    return [this.kernlog(line)];
+  }
+
+  private nft(line: string): ParseOutcome {
+    const o = parseNftLine(line);
+    if (o.kind === 'events') this.lastNetlink = 'nft';
+    return o;
+  }
+
+  private xtables(line: string): ParseOutcome[] {
+    const outs = parseXtablesRecords(line);
+    if (outs.some((o) => o.kind === 'events')) this.lastNetlink = 'xtables';
+    return outs;
+  }
+
+  private kernlog(line: string): ParseOutcome {
+    const o = parseKernlogLine(line);
+    if (o.kind !== 'unparsed' || this.format !== 'auto' || line.includes('TRACE: ')) return o;
+    return unparsed('not a trace line of any known format', line);
+  }
+
+  /** Lines no dialect claims in `auto`: comments, shared error lines, the rest. */
+  private unknown(line: string): ParseOutcome {
+    if (line.charCodeAt(0) === 35) return parseHashLine(line, this.lastNetlink);
+    if (line.trim() === '') return ignored('blank line');
+    if (this.lastNetlink === 'nft' && line.startsWith('Error: ')) return this.nft(line);
+    return parseXtablesError(line) ?? this.kernlog(line);
+  }
+
+  /** Cheap prefix checks; null when the line belongs to no single dialect. */
+  private detect(line: string): Dialect | null {
+    switch (line.charCodeAt(0)) {
+      case 116: // t
+        return line.startsWith('trace id ') ? 'nft' : 'kernlog';
+      case 80: // P
+        return line.startsWith('PACKET: ') ? 'xtables' : line.startsWith('Perhaps xtables-monitor') ? null : 'kernlog';
+      case 32: // ' '
+        return line.startsWith(' TRACE: ') || line.startsWith(' EVENT:') ? 'xtables' : 'kernlog';
+      case 78: // N
+        return line.startsWith('NEWGEN: ') ? 'xtables' : 'kernlog';
+      case 123: // {
+        return line.includes('"oob.prefix"') || line.includes('"MESSAGE"') ? 'kernlog' : 'nft';
+      case 35: // #
+        return null;
+      case 84: // T
+        return line.startsWith('TRACE: ') && isDigit(line.charCodeAt(7)) ? 'xtables' : 'kernlog';
+      case 97: // a (nft ruleset events: add/insert/delete/...)
+      case 105:
+      case 100:
+      case 114:
+        return isNftRulesetEvent(line) ? 'nft' : 'kernlog';
+      default:
+        return line.includes('TRACE: ') ? 'kernlog' : null;
+    }
+  }
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+function isNftRulesetEvent(line: string): boolean {
+  return /^(add|insert|delete|replace|destroy|rename|reset) [a-z]/.test(line) && !line.includes('TRACE: ');
+}
+
+function append(out: ParseOutcome[], ...more: ParseOutcome[]): ParseOutcome[] {
+  if (out.length === 0) return more;
+  out.push(...more);
+  return out;
+}
