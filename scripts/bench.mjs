@@ -47,11 +47,20 @@ function makeInput(target) {
   const path = `/tmp/fwtrace-bench-${target}.txt`;
   if (existsSync(path)) return path;
   const dir = join(root, 'test/fixtures/parse');
-  const sources = ['nft/nft-monitor-trace-lab-k8s-docker-iptables-nft.txt', 'xtables/xtables-monitor-trace-lab-1.8.9.txt', 'kernlog/legacy-trace-dmesg-lab-k8s-docker-ipv4-ipv6.txt'];
-  const body = sources
-    .map((s) => join(dir, s))
-    .filter((p) => existsSync(p))
-    .map((p) => readFileSync(p, 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).join('\n'))
+  const sources = [
+    'nft/trace-lab-k8s-docker-iptables-nft.txt',
+    'xtables/trace-lab-1.8.9.txt',
+    'kernlog/dmesg-lab-k8s-docker-ipv4-ipv6.txt',
+  ];
+  const found = sources.map((s) => join(dir, s)).filter((p) => existsSync(p));
+  if (found.length !== sources.length) throw new Error(`bench sources missing under ${dir}`);
+  const body = found
+    .map((p) =>
+      readFileSync(p, 'utf8')
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'))
+        .join('\n'),
+    )
     .join('\n');
   const perCopy = body.split('\n').length;
   const copies = Math.ceil(target / perCopy);
@@ -69,7 +78,9 @@ if (mode === '--child') {
   const path = file ?? makeInput(target);
   const sizeMB = statSync(path).size / 1e6;
   const run = (which) => {
-    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', which, path], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', which, path], {
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`${which} failed: ${r.stderr}`);
     return JSON.parse(r.stdout);
   };
@@ -79,7 +90,9 @@ if (mode === '--child') {
   const rate = (r) => (r.lines / r.ms) * 1000;
   console.log(`input: ${path} (${sizeMB.toFixed(1)} MB, ${base.lines} lines)`);
   console.log(`split2 line count: ${(rate(base) / 1e6).toFixed(2)}M lines/s (${base.ms.toFixed(0)} ms)`);
-  console.log(`replay --json:     ${(rate(replay) / 1e6).toFixed(2)}M lines/s (${replay.ms.toFixed(0)} ms, ${replay.traces} traces)`);
+  console.log(
+    `replay --json:     ${(rate(replay) / 1e6).toFixed(2)}M lines/s (${replay.ms.toFixed(0)} ms, ${replay.traces} traces)`,
+  );
   console.log(`ratio replay/split2: ${(rate(replay) / rate(base)).toFixed(2)}  (budget >= 0.5)`);
   console.log(`peak RSS of replay: ${replay.maxRssMB.toFixed(0)} MB  (budget <= 150 MB)`);
 }

@@ -213,7 +213,7 @@ table inet filter {
 	}
 
 	chain ssh-limit {
-		add @$LAB_SSH_SET { ip saddr limit rate over 3/minute burst 1 packets } drop
+		add @$LAB_SSH_SET { ip saddr limit rate over 3/minute burst 3 packets } drop
 		accept
 	}
 }

@@ -1,5 +1,4 @@
 // A TextSink over a writable stream (stdout): backpressure via drain(), and EPIPE (`| head`) ends quietly.
-import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { TextSink } from '../ui/renderer.js';
 
@@ -32,7 +31,14 @@ export class StreamSink implements TextSink {
 
   async drain(): Promise<void> {
     if (this.closed || !this.blocked) return;
-    await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error'), once(this.stream, 'close')]);
+    const stream = this.stream;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        stream.off('drain', done).off('error', done).off('close', done);
+        resolve();
+      };
+      stream.on('drain', done).on('error', done).on('close', done);
+    });
     this.blocked = false;
   }
 }
