@@ -4,7 +4,8 @@ import type { RuleIndex } from '../model/ruleset.js';
 import type { Trace } from '../model/trace.js';
 import { createLineParser } from '../parse/line-parser.js';
 import { buildRuleIndex } from '../ruleset/rule-index.js';
-import { mergeSnapshots, readRuleset } from '../ruleset/read-ruleset.js';
+import { combineSnapshots } from '../ruleset/combine.js';
+import { readRuleset } from '../ruleset/read-ruleset.js';
 import { checkReadable, openChunks, readText } from '../sys/files.js';
 import { LineSplitter } from '../sys/line-splitter.js';
 import type { StreamSink } from '../sys/stdout-sink.js';
@@ -26,13 +27,14 @@ const TICK_EVERY = 1024;
 /** Loads and merges the ruleset files into one index; warns about lines it did not understand. */
 export async function loadRules(paths: readonly string[], warn: (m: string) => void): Promise<RuleIndex | undefined> {
   if (paths.length === 0) return undefined;
-  let snapshot;
+  const snaps = [];
   for (const path of paths) {
     const one = readRuleset(await readText(path));
     if (one.chains.length === 0) warn(`${path}: no chains found (expected iptables-save, nft list ruleset or nft -j output)`);
     else if (one.unparsed.length > 0) warn(`${path}: ${one.unparsed.length} lines not understood`);
-    snapshot = snapshot ? mergeSnapshots(snapshot, one) : one;
+    snaps.push(one);
   }
+  const snapshot = combineSnapshots(snaps);
   return snapshot ? buildRuleIndex(snapshot) : undefined;
 }
 

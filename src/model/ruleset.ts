@@ -32,6 +32,8 @@ export interface RuleInfo {
   /** True when the rule has no match at all (the kernel logs such a rule as `return`/`policy` by shape). */
   readonly unconditional: boolean;
   readonly comment: string | null;
+  /** iptables-nft rules shown in iptables syntax: the nft text `nft monitor trace` prints for them. */
+  readonly nftText?: string;
 }
 
 /** One chain with its rules in order. */

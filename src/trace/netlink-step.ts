@@ -42,7 +42,7 @@ function findRule(e: Extract<TraceEvent, { kind: 'rule' }>, index: RuleIndex | u
   if (e.handle !== null) return index.byHandle(e.family, e.table, e.chain, e.handle);
   if (e.text === null) return undefined;
   const wanted = e.text.replace(STALE_COUNTER, '$1counter').trim();
-  return index.chain(e.family, e.table, e.chain)?.rules.find((r) => r.text === wanted);
+  return index.chain(e.family, e.table, e.chain)?.rules.find((r) => r.text === wanted || r.nftText === wanted);
 }
 
 function stepRule(e: Extract<TraceEvent, { kind: 'rule' }>, info: RuleInfo | undefined): StepRule {

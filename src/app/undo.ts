@@ -1,0 +1,51 @@
+// Undoing what a session added, and checking that it is really gone. Used on every exit path, by the
+// watchdog after SIGKILL, and by `fwtrace cleanup`.
+import type { CommandSpec } from '../model/command.js';
+import { displayCommand } from '../sys/command.js';
+import { runCommand } from '../sys/exec.js';
+import { isAlive, readSysctl, writeSysctl } from '../sys/host.js';
+import { deleteState, listStates, type SessionState } from '../sys/session-state.js';
+
+export interface UndoReport {
+  /** Commands that could not remove their object (it is still there). */
+  readonly leftovers: readonly string[];
+  readonly sysctlRestored: string | null;
+}
+
+/** The command that succeeds only while the object a remove command deletes still exists. */
+export function existsCheck(remove: CommandSpec): CommandSpec | null {
+  const a = remove.argv;
+  if (a[0] === 'nft' && a[1] === 'delete' && a[2] === 'table') return { ...remove, argv: ['nft', 'list', 'table', ...a.slice(3)] };
+  const d = a.indexOf('-D');
+  if (d > 0) return { ...remove, argv: [...a.slice(0, d), '-C', ...a.slice(d + 1)] };
+  return null;
+}
+
+/** Runs the remove commands; an object already gone is fine. Reports what is provably still there. */
+export async function removeAll(remove: readonly CommandSpec[]): Promise<string[]> {
+  const leftovers: string[] = [];
+  for (const cmd of remove) {
+    await runCommand(cmd);
+    const check = existsCheck(cmd);
+    if (check && (await runCommand(check)).ok) leftovers.push(displayCommand(cmd));
+  }
+  return leftovers;
+}
+
+/** Puts a sysctl back unless another live session still needs the value. */
+async function restoreSysctl(state: SessionState): Promise<string | null> {
+  if (!state.sysctl) return null;
+  const others = (await listStates()).filter((s) => s.session !== state.session && s.sysctl?.key === state.sysctl?.key && isAlive(s.pid));
+  if (others.length > 0) return null;
+  await writeSysctl(state.sysctl.key, state.sysctl.restore).catch(() => undefined);
+  const now = await readSysctl(state.sysctl.key);
+  return now === state.sysctl.restore ? `${state.sysctl.key}=${state.sysctl.restore}` : null;
+}
+
+/** Undoes one session completely and forgets it (unless something is left behind). */
+export async function undoSession(state: SessionState): Promise<UndoReport> {
+  const leftovers = await removeAll(state.remove);
+  const sysctlRestored = await restoreSysctl(state);
+  if (leftovers.length === 0) await deleteState(state.session);
+  return { leftovers, sysctlRestored };
+}

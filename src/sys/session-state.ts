@@ -1,0 +1,50 @@
+// Session state files: what each running fwtrace added and how to undo it. Read by the watchdog (after
+// SIGKILL) and by `fwtrace cleanup`.
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import type { CommandSpec } from '../model/command.js';
+import type { BackendId } from '../model/plan.js';
+
+export interface SessionState {
+  readonly session: string;
+  readonly pid: number;
+  readonly backend: BackendId;
+  readonly netns: string | null;
+  readonly started: string;
+  /** Exactly the commands that undo what the run added. */
+  readonly remove: readonly CommandSpec[];
+  /** A sysctl the run changed, with the value to put back. */
+  readonly sysctl: { readonly key: string; readonly restore: string } | null;
+}
+
+/** /run is tmpfs: state does not outlive a reboot, and neither do the rules. */
+export const STATE_DIR = process.env['FWTRACE_STATE_DIR'] ?? '/run/fwtrace';
+
+export function statePath(session: string): string {
+  return `${STATE_DIR}/${session}.json`;
+}
+
+export async function writeState(state: SessionState): Promise<string> {
+  await mkdir(STATE_DIR, { recursive: true, mode: 0o700 });
+  const path = statePath(state.session);
+  await writeFile(path, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+  return path;
+}
+
+export async function readState(path: string): Promise<SessionState | null> {
+  try {
+    const s = JSON.parse(await readFile(path, 'utf8')) as SessionState;
+    return typeof s.session === 'string' && typeof s.pid === 'number' && Array.isArray(s.remove) ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function listStates(): Promise<SessionState[]> {
+  const names = await readdir(STATE_DIR).catch(() => [] as string[]);
+  const states = await Promise.all(names.filter((n) => n.endsWith('.json')).map((n) => readState(`${STATE_DIR}/${n}`)));
+  return states.filter((s): s is SessionState => s !== null);
+}
+
+export async function deleteState(session: string): Promise<void> {
+  await rm(statePath(session), { force: true });
+}
