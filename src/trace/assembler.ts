@@ -12,6 +12,7 @@ import { finishTrace } from './finish.js';
 import { hookRank } from './hook-order.js';
 import { kernlogStep } from './kernlog-step.js';
 import { netlinkStep } from './netlink-step.js';
+import { StepCache } from './step-cache.js';
 
 export interface AssemblerOptions {
   readonly index?: RuleIndex | undefined;
@@ -43,6 +44,9 @@ export class Assembler {
   /** xtables-monitor prints PACKET: before the TRACE: line that names the chain. */
   private readonly pendingPacket = new Map<string, PacketInfo>();
   private readonly idUses = new Map<string, number>();
+  private readonly steps = new StepCache();
+  /** Hook of each chain seen (null for user chains): looked up once, not per event. */
+  private readonly chainHooks = new Map<string, Hook | null>();
   private kernlogSeq = 0;
   private created = 0;
   private released = 0;
@@ -101,9 +105,15 @@ export class Assembler {
   }
 
   private hookOf(family: Family, table: string, chain: string): Hook | null {
-    const known = this.opts.index?.chain(family, table, chain);
-    if (known) return known.hook;
-    return builtinHook(table, chain);
+    const key = chainKey(family, table, chain);
+    let hook = this.chainHooks.get(key);
+    if (hook === undefined) {
+      const known = this.opts.index?.chain(family, table, chain);
+      hook = known ? known.hook : builtinHook(table, chain);
+      if (this.chainHooks.size > 10_000) this.chainHooks.clear();
+      this.chainHooks.set(key, hook);
+    }
+    return hook;
   }
 
   private netlinkVerdict(e: Extract<NetlinkEvent, { kind: 'rule' | 'policy' | 'return' }>, now: number, out: Trace[]): void {
@@ -121,7 +131,12 @@ export class Assembler {
     }
     const b = this.open.get(key)!;
     b.lastAt = now;
-    const { step, nat } = netlinkStep(e, baseHook ?? b.hook, baseHook !== null, this.opts.index);
+    const hook = baseHook ?? b.hook;
+    const stepKey =
+      e.kind === 'rule'
+        ? `${hook}\t${e.kind}\t${e.family}\t${e.table}\t${e.chain}\t${e.verdict}\t${e.target}\t${e.handle}\t${e.source}\t${e.text}`
+        : `${hook}\t${e.kind}\t${e.family}\t${e.table}\t${e.chain}\t${e.verdict}\t${baseHook !== null}\t${e.kind === 'return' ? e.target : ''}`;
+    const { step, nat } = this.steps.get(stepKey, () => netlinkStep(e, hook, baseHook !== null, this.opts.index));
     b.add(step, nat);
     if (b.done) this.close(key, out);
   }
@@ -172,7 +187,9 @@ export class Assembler {
     if (baseHook !== null && ck !== b.base) b.enter(ck, baseHook, e.table, e.chain, e.packet);
     if (baseHook !== null) b.lastBasePosition = e.position;
     // ulogd JSON names the hook on every line; other envelopes leave user chains to inherit the caller's.
-    const { step, nat } = kernlogStep(e, baseHook ?? e.hook ?? b.hook, this.opts.index);
+    const hook = baseHook ?? e.hook ?? b.hook;
+    const stepKey = `${hook}\t${e.family}\t${e.table}\t${e.chain}\t${e.entry}\t${e.position}`;
+    const { step, nat } = this.steps.get(stepKey, () => kernlogStep(e, hook, this.opts.index));
     b.add(step, nat);
     if (b.done) this.close(key, out);
   }

@@ -64,6 +64,8 @@ export class TraceBuilder {
 
 /** Keeps the first-seen value of every field, filling the ones still missing (e.g. `oif` learnt after routing). */
 function mergeFirstSeen(first: PacketInfo, later: PacketInfo): PacketInfo {
+  if (first === later || first.ipVersion === undefined) return later;
+  if ((first.oif || !later.oif) && (first.iif || !later.iif)) return first;
   const merged: PacketInfo = { ...later, ...first };
   if (!first.oif && later.oif) merged.oif = later.oif;
   if (!first.iif && later.iif) merged.iif = later.iif;

@@ -2,7 +2,7 @@
 import type { SessionEvent } from '../../model/session.js';
 import { unreachable } from '../../util/unreachable.js';
 import type { Renderer, TextSink } from '../renderer.js';
-import { wireStats, wireTrace, wireWarning } from './schema.js';
+import { traceJsonLine, wireArmed, wireDisarmed, wireStats, wireWarning } from './schema.js';
 
 export class NdjsonRenderer implements Renderer {
   constructor(private readonly out: TextSink) {}
@@ -10,13 +10,19 @@ export class NdjsonRenderer implements Renderer {
   handle(e: SessionEvent): void {
     switch (e.kind) {
       case 'trace':
-        this.line(wireTrace(e.trace));
+        this.out.write(traceJsonLine(e.trace) + '\n');
         break;
       case 'stats':
         this.line(wireStats(e.stats, e.final));
         break;
       case 'warning':
         this.line(wireWarning(e.message));
+        break;
+      case 'armed':
+        this.line(wireArmed(e.armed));
+        break;
+      case 'disarmed':
+        this.line(wireDisarmed(e.disarmed));
         break;
       default:
         unreachable(e);

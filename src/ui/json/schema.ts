@@ -1,7 +1,7 @@
 // NDJSON v1 wire records (DESIGN.md "NDJSON v1"): separate from the internal types so they stay stable.
 // Keys are never renamed; new keys may be added. Every key is present; unknown values are null.
-import type { Trace } from '../../model/trace.js';
-import type { RunStats } from '../../model/session.js';
+import type { Trace, TraceStep } from '../../model/trace.js';
+import type { Armed, Disarmed, RunStats } from '../../model/session.js';
 
 export const NDJSON_VERSION = 1;
 
@@ -19,6 +19,25 @@ export function wirePacket(p: Trace['packet']): Record<string, unknown> {
     len: p.len ?? null,
     tcpFlags: p.tcpFlags ?? null,
   };
+}
+
+/** Steps are shared between traces (see trace/step-cache): serialise each once. */
+const stepJson = new WeakMap<TraceStep, string>();
+
+function wireStep(s: TraceStep): string {
+  let json = stepJson.get(s);
+  if (json === undefined) {
+    json = JSON.stringify({ hook: s.hook, family: s.family, table: s.table, chain: s.chain, kind: s.kind, rule: s.rule, verdict: s.verdict, target: s.target });
+    stepJson.set(s, json);
+  }
+  return json;
+}
+
+/** One `trace` record as a JSON line (without the newline); same keys and order as wireTrace. */
+export function traceJsonLine(t: Trace): string {
+  const head = JSON.stringify({ type: 'trace', v: NDJSON_VERSION, id: t.id, backend: t.backend, time: t.time, packet: wirePacket(t.packet) });
+  const tail = JSON.stringify({ verdict: t.verdict, nat: t.nat, explanation: t.explanation });
+  return `${head.slice(0, -1)},"steps":[${t.steps.map(wireStep).join(',')}],${tail.slice(1)}`;
 }
 
 /** One `trace` record. */
@@ -64,4 +83,14 @@ export function wireStats(s: Readonly<RunStats>, final: boolean): Record<string,
 /** One `warning` record. */
 export function wireWarning(message: string): Record<string, unknown> {
   return { type: 'warning', v: NDJSON_VERSION, message };
+}
+
+/** The `armed` record: first line of a live run. */
+export function wireArmed(a: Armed): Record<string, unknown> {
+  return { type: 'armed', v: NDJSON_VERSION, session: a.session, backend: a.backend, netns: a.netns, filter: a.filter, commands: a.commands, reasons: a.reasons, rate: a.rate };
+}
+
+/** The `disarmed` record: last line of a live run. */
+export function wireDisarmed(d: Disarmed): Record<string, unknown> {
+  return { type: 'disarmed', v: NDJSON_VERSION, session: d.session, removed: d.removed, clean: d.clean, leftovers: d.leftovers, sysctlRestored: d.sysctlRestored, reason: d.reason };
 }

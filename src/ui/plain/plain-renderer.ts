@@ -1,6 +1,6 @@
 // SessionEvents → readable text blocks, one per packet; colours only on a terminal and without NO_COLOR.
 import pc from 'picocolors';
-import type { SessionEvent, RunStats } from '../../model/session.js';
+import type { Armed, Disarmed, SessionEvent, RunStats } from '../../model/session.js';
 import type { Trace } from '../../model/trace.js';
 import { unreachable } from '../../util/unreachable.js';
 import type { Renderer, TextSink } from '../renderer.js';
@@ -38,6 +38,12 @@ export class PlainRenderer implements Renderer {
         break;
       case 'warning':
         this.out.write(this.c.yellow(`warning: ${e.message}`) + '\n');
+        break;
+      case 'armed':
+        this.out.write(formatArmed(e.armed, this.c));
+        break;
+      case 'disarmed':
+        this.out.write(formatDisarmed(e.disarmed, this.c));
         break;
       default:
         unreachable(e);
@@ -88,4 +94,22 @@ export function formatStats(s: Readonly<RunStats>, c: Colors): string {
   const unparsed = s.unparsed > 0 ? `, ${s.unparsed} not understood (${reasons})` : '';
   const lost = s.lost > 0 ? c.yellow(`, ${s.lost} kernel events lost`) : '';
   return c.dim(`${s.traces} traces from ${s.lines} lines${unparsed}${lost}`) + '\n';
+}
+
+/** The header of a live run: what is traced, how, and how to stop. */
+export function formatArmed(a: Armed, c: Colors): string {
+  const where = a.netns ? ` in netns ${a.netns}` : '';
+  const rate = a.rate === null ? 'no rate limit' : `at most ${a.rate} packets/s`;
+  const lines = [
+    c.bold(`tracing ${a.filter || 'all packets'}${where} with the ${a.backend} backend (${rate}); Ctrl-C to stop`),
+    ...a.reasons.map((r) => c.dim(`  backend: ${r}`)),
+  ];
+  return lines.join('\n') + '\n\n';
+}
+
+/** The footer of a live run: what was removed, or what is left and how to remove it. */
+export function formatDisarmed(d: Disarmed, c: Colors): string {
+  const sysctl = d.sysctlRestored ? `; restored ${d.sysctlRestored}` : '';
+  if (d.clean) return c.dim(`stopped (${d.reason}): trace rules removed${sysctl}`) + '\n';
+  return c.red(`stopped (${d.reason}): could not remove every trace rule; run:\n${d.leftovers.map((l) => `  ${l}`).join('\n')}`) + '\n';
 }
