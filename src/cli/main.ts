@@ -3,7 +3,9 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { createRequire } from 'node:module';
 import { EXIT, ToolError } from '../errors.js';
+import { cleanupCommand, doctorCommand, watchdogCommand } from './admin-commands.js';
 import { replayCommand } from './replay-command.js';
+import { traceCommand } from './trace-command.js';
 
 const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
 
@@ -16,7 +18,11 @@ export function buildProgram(): Command {
     .option('--debug', 'show stack traces of internal errors')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
+  program.addCommand(traceCommand().exitOverride(), { isDefault: true });
   program.addCommand(replayCommand().exitOverride());
+  program.addCommand(cleanupCommand().exitOverride());
+  program.addCommand(doctorCommand().exitOverride());
+  program.addCommand(watchdogCommand(), { hidden: true });
   return program as unknown as Command;
 }
 
@@ -25,7 +31,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync([...argv]);
-    return EXIT.ok;
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
   } catch (e) {
     return report(e, argv.includes('--debug'));
   }

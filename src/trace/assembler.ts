@@ -53,7 +53,18 @@ export class Assembler {
   /** Finished traces waiting for an older one still open (ordered mode; bounded by maxOpen). */
   private readonly waiting = new Map<number, Trace>();
 
-  constructor(private readonly opts: AssemblerOptions) {}
+  private index: RuleIndex | undefined;
+
+  constructor(private readonly opts: AssemblerOptions) {
+    this.index = opts.index;
+  }
+
+  /** A newer ruleset snapshot: later steps are looked up in it (open traces keep their earlier steps). */
+  setIndex(index: RuleIndex | undefined): void {
+    this.index = index;
+    this.steps.clear();
+    this.chainHooks.clear();
+  }
 
   /** Feeds one event; returns the traces it completed. */
   push(e: TraceEvent, now: number): Trace[] {
@@ -108,7 +119,7 @@ export class Assembler {
     const key = chainKey(family, table, chain);
     let hook = this.chainHooks.get(key);
     if (hook === undefined) {
-      const known = this.opts.index?.chain(family, table, chain);
+      const known = this.index?.chain(family, table, chain);
       hook = known ? known.hook : builtinHook(table, chain);
       if (this.chainHooks.size > 10_000) this.chainHooks.clear();
       this.chainHooks.set(key, hook);
@@ -136,7 +147,7 @@ export class Assembler {
       e.kind === 'rule'
         ? `${hook}\t${e.kind}\t${e.family}\t${e.table}\t${e.chain}\t${e.verdict}\t${e.target}\t${e.handle}\t${e.source}\t${e.text}`
         : `${hook}\t${e.kind}\t${e.family}\t${e.table}\t${e.chain}\t${e.verdict}\t${baseHook !== null}\t${e.kind === 'return' ? e.target : ''}`;
-    const { step, nat } = this.steps.get(stepKey, () => netlinkStep(e, hook, baseHook !== null, this.opts.index));
+    const { step, nat } = this.steps.get(stepKey, () => netlinkStep(e, hook, baseHook !== null, this.index));
     b.add(step, nat);
     if (b.done) this.close(key, out);
   }
@@ -189,7 +200,7 @@ export class Assembler {
     // ulogd JSON names the hook on every line; other envelopes leave user chains to inherit the caller's.
     const hook = baseHook ?? e.hook ?? b.hook;
     const stepKey = `${hook}\t${e.family}\t${e.table}\t${e.chain}\t${e.entry}\t${e.position}`;
-    const { step, nat } = this.steps.get(stepKey, () => kernlogStep(e, hook, this.opts.index));
+    const { step, nat } = this.steps.get(stepKey, () => kernlogStep(e, hook, this.index));
     b.add(step, nat);
     if (b.done) this.close(key, out);
   }

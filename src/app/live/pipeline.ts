@@ -1,0 +1,75 @@
+// Reader lines → parser → assembler → this run's traces → renderer, O(1) per line; counts everything.
+import type { FlowSpec } from '../../model/flow.js';
+import type { Dialect } from '../../model/common.js';
+import type { RuleIndex } from '../../model/ruleset.js';
+import type { Trace } from '../../model/trace.js';
+import type { Renderer } from '../../ui/renderer.js';
+import { createLineParser, type LineParser } from '../../parse/line-parser.js';
+import { Assembler } from '../../trace/assembler.js';
+import { countOutcome, newRunStats } from '../run-stats.js';
+import { claimTrace } from './ownership.js';
+
+/** A packet's events arrive within microseconds; a second of silence means it is done. */
+const IDLE_MS = 1000;
+const MAX_OPEN = 2048;
+
+export class LivePipeline {
+  readonly stats = newRunStats();
+  private parser: LineParser;
+  private readonly assembler: Assembler;
+  /** Called when a trace names a rule the snapshot does not know (kube-proxy rewrites rules all the time). */
+  onUnknownRule: (() => void) | null = null;
+
+  constructor(
+    dialect: Dialect,
+    index: RuleIndex | undefined,
+    private readonly session: string,
+    private readonly flow: FlowSpec,
+    private readonly renderer: Renderer,
+    private readonly onTrace: (t: Trace) => void,
+  ) {
+    this.parser = createLineParser(dialect);
+    this.assembler = new Assembler({ index, idle: IDLE_MS, maxOpen: MAX_OPEN, wallClock: (now) => new Date(now).toISOString() });
+  }
+
+  /** A fresh snapshot: traces still open keep the old one; new ones use this. */
+  setIndex(index: RuleIndex | undefined): void {
+    this.assembler.setIndex(index);
+  }
+
+  /** The reader changed (xtables-monitor died, nft monitor took over): a parser for the new dialect. */
+  setDialect(dialect: Dialect): void {
+    this.parser = createLineParser(dialect);
+  }
+
+  line(text: string, now: number): void {
+    this.stats.lines++;
+    for (const o of this.parser.push(text)) {
+      if (o.kind !== 'events') countOutcome(this.stats, o);
+      else for (const e of o.events) for (const t of this.assembler.push(e, now)) this.emit(t);
+    }
+  }
+
+  tick(now: number): void {
+    for (const o of this.parser.flush()) {
+      if (o.kind !== 'events') countOutcome(this.stats, o);
+      else for (const e of o.events) for (const t of this.assembler.push(e, now)) this.emit(t);
+    }
+    for (const t of this.assembler.tick(now)) this.emit(t);
+    this.stats.lost = this.assembler.stats.lost;
+  }
+
+  flush(): void {
+    this.tick(Number.MAX_SAFE_INTEGER);
+    for (const t of this.assembler.flush()) this.emit(t);
+  }
+
+  private emit(raw: Trace): void {
+    const t = claimTrace(raw, this.session, this.flow);
+    if (!t) return;
+    if (t.steps.some((s) => s.kind === 'rule' && s.rule?.handle != null && s.rule.text === null)) this.onUnknownRule?.();
+    this.stats.traces++;
+    this.renderer.handle({ kind: 'trace', trace: t });
+    this.onTrace(t);
+  }
+}

@@ -1,0 +1,150 @@
+// A live run from arming to disarming. Every exit path goes through disarm(): the watchdog covers SIGKILL.
+import type { Renderer } from '../../ui/renderer.js';
+import type { TracePlan } from '../../model/plan.js';
+import { EXIT } from '../../errors.js';
+import { fallbackReader } from '../../backends/plan.js';
+import { takeSnapshot } from '../../backends/snapshot.js';
+import { displayCommand } from '../../sys/command.js';
+import { runAll } from '../../sys/exec.js';
+import { readSysctl, writeSysctl } from '../../sys/host.js';
+import { ReaderProcess } from '../../sys/reader-process.js';
+import { waitReady } from '../../sys/reader-ready.js';
+import { writeState, type SessionState } from '../../sys/session-state.js';
+import { spawnWatchdog, type WatchdogHandle } from '../../sys/watchdog-spawn.js';
+import { undoSession } from '../undo.js';
+import { LivePipeline } from './pipeline.js';
+import type { LiveConfig } from './prepare.js';
+import { describeStop, StopSignal, type StopReason } from './stop-signal.js';
+import { warnAboutLogging, warnAboutLeftovers } from './preflight.js';
+
+const TICK_MS = 250;
+const STATS_MS = 5000;
+/** A fresh snapshot at most this often (counters, rules kube-proxy added). */
+const SNAPSHOT_MIN_MS = 2000;
+
+/** The reader running now: the nft fallback replaces a dead xtables-monitor. */
+interface Readers {
+  current: ReaderProcess | null;
+}
+
+export interface LiveRun {
+  readonly stop: StopSignal;
+  /** Resolves to the exit code once everything the run added is removed (or provably not). */
+  readonly done: Promise<number>;
+}
+
+/** Starts a run; the caller may call `stop.stop({kind: 'quit'})` (TUI `q`). */
+export function startLive(cfg: LiveConfig, plan: TracePlan, reasons: readonly string[], renderer: Renderer): LiveRun {
+  const stop = new StopSignal();
+  stop.installSignalHandlers();
+  const done = runLive(cfg, plan, reasons, renderer, stop).finally(() => stop.dispose());
+  return { stop, done };
+}
+
+async function runLive(cfg: LiveConfig, plan: TracePlan, reasons: readonly string[], renderer: Renderer, stop: StopSignal): Promise<number> {
+  const warn = (message: string): void => renderer.handle({ kind: 'warning', message });
+  await warnAboutLeftovers(plan, warn);
+  const sysctlOld = plan.sysctl ? await readSysctl(plan.sysctl.key) : null;
+  const state: SessionState = {
+    session: plan.session,
+    pid: process.pid,
+    backend: plan.backend,
+    netns: plan.netns,
+    started: new Date().toISOString(),
+    remove: plan.remove,
+    sysctl: plan.sysctl && sysctlOld !== null && sysctlOld !== plan.sysctl.value ? { key: plan.sysctl.key, restore: sysctlOld } : null,
+  };
+  const watchdog = spawnWatchdog(await writeState(state));
+  const readers: Readers = { current: null };
+  let pipeline: LivePipeline | null = null;
+  const timers: NodeJS.Timeout[] = [];
+  try {
+    if (plan.backend === 'legacy') await warnAboutLogging(plan, warn);
+    const first = await takeSnapshot(plan);
+    if (first.problem) warn(`ruleset snapshot: ${first.problem}; rules may show without text or counters`);
+    let traces = 0;
+    pipeline = new LivePipeline(plan.readerDialect, first.index, plan.session, cfg.flow, renderer, () => {
+      traces++;
+      if (cfg.count !== null && traces >= cfg.count) stop.stop({ kind: 'count' });
+      refresh();
+    });
+    let lastSnapshot = Date.now();
+    let snapshotting = false;
+    const refresh = (): void => {
+      if (snapshotting || Date.now() - lastSnapshot < SNAPSHOT_MIN_MS) return;
+      snapshotting = true;
+      void takeSnapshot(plan).then((s) => {
+        if (s.index) pipeline?.setIndex(s.index);
+        lastSnapshot = Date.now();
+        snapshotting = false;
+      });
+    };
+    pipeline.onUnknownRule = refresh;
+    await startReader(plan, plan.reader, pipeline, stop, warn, readers);
+    if (stop.requested) return await disarm(plan, state, stop.requested, renderer, pipeline, readers, watchdog);
+    if (plan.sysctl) {
+      await writeSysctl(plan.sysctl.key, plan.sysctl.value);
+      warn(`set ${plan.sysctl.key}=${plan.sysctl.value} for this run (the kernel log shows TRACE from other namespaces only then); it is restored on exit`);
+    }
+    const armed = await runAll(plan.install);
+    if (!armed.ok) {
+      stop.stop({ kind: 'error', message: `${armed.failed.argv.join(' ')}: ${armed.result.summary}` });
+      return await disarm(plan, state, stop.requested!, renderer, pipeline, readers, watchdog);
+    }
+    renderer.handle({
+      kind: 'armed',
+      armed: { session: plan.session, backend: plan.backend, netns: plan.netns, filter: cfg.flow.text, commands: plan.install.map(displayCommand), reasons, rate: cfg.rate },
+    });
+    if (cfg.timeoutSec !== null) stop.stopAfter(cfg.timeoutSec);
+    timers.push(setInterval(() => pipeline?.tick(Date.now()), TICK_MS));
+    timers.push(setInterval(() => pipeline && renderer.handle({ kind: 'stats', stats: { ...pipeline.stats }, final: false }), STATS_MS));
+    const reason = await stop.reason;
+    return await disarm(plan, state, reason, renderer, pipeline, readers, watchdog);
+  } catch (e) {
+    const reason: StopReason = { kind: 'error', message: e instanceof Error ? e.message : String(e) };
+    stop.stop(reason);
+    return await disarm(plan, state, stop.requested ?? reason, renderer, pipeline, readers, watchdog);
+  } finally {
+    for (const t of timers) clearInterval(t);
+  }
+}
+
+/** Starts the reader and waits until it really listens; when xtables-monitor dies, nft monitor takes over. */
+async function startReader(plan: TracePlan, cmd: TracePlan['reader'], pipeline: LivePipeline, stop: StopSignal, warn: (m: string) => void, readers: Readers): Promise<void> {
+  const reader = new ReaderProcess(cmd, (line) => pipeline.line(line, Date.now()));
+  readers.current = reader;
+  void reader.exited.then(async (exit) => {
+    if (exit.stopped || stop.requested) return;
+    const why = exit.stderrTail.split('\n').filter(Boolean).slice(-2).join(' / ') || `exit code ${exit.code ?? exit.signal}`;
+    if (plan.backend === 'xtables' && cmd.argv[0] === 'xtables-monitor') {
+      warn(`xtables-monitor died (${why}); tracing goes on through nft monitor trace, rules still shown in iptables syntax where iptables-save knows them`);
+      pipeline.setDialect('nft');
+      await startReader(plan, fallbackReader(plan), pipeline, stop, warn, readers);
+      return;
+    }
+    stop.stop({ kind: 'reader-exited', message: `${cmd.argv.join(' ')}: ${why}` });
+  });
+  const ok = reader.pid !== undefined && (await waitReady(reader.pid, plan.ready));
+  if (!ok && !stop.requested) stop.stop({ kind: 'reader-exited', message: `${cmd.argv.join(' ')} did not start listening` });
+}
+
+async function disarm(plan: TracePlan, state: SessionState, reason: StopReason, renderer: Renderer, pipeline: LivePipeline | null, readers: Readers, watchdog: WatchdogHandle): Promise<number> {
+  const undo = await undoSession(state);
+  await readers.current?.stop();
+  watchdog.stop();
+  pipeline?.flush();
+  if (pipeline) renderer.handle({ kind: 'stats', stats: { ...pipeline.stats }, final: true });
+  renderer.handle({
+    kind: 'disarmed',
+    disarmed: {
+      session: plan.session,
+      removed: plan.remove.map(displayCommand),
+      clean: undo.leftovers.length === 0,
+      leftovers: undo.leftovers,
+      sysctlRestored: undo.sysctlRestored,
+      reason: describeStop(reason),
+    },
+  });
+  if (undo.leftovers.length > 0) return EXIT.leftovers;
+  return reason.kind === 'error' || reason.kind === 'reader-exited' ? EXIT.runtime : EXIT.ok;
+}

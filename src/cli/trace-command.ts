@@ -1,0 +1,77 @@
+// `fwtrace [trace] [FILTER]`: the live trace (default command).
+import { Command, Option } from '@commander-js/extra-typings';
+import { parseFlow, formatFlowError } from '../flow/parse-flow.js';
+import { prepareLive, type LiveConfig } from '../app/live/prepare.js';
+import { startLive } from '../app/live/session.js';
+import { EXIT, ToolError } from '../errors.js';
+import type { BackendId } from '../model/plan.js';
+import { StreamSink } from '../sys/stdout-sink.js';
+import { formatPlan } from './dry-run.js';
+import { positiveInt, positiveSeconds } from './numbers.js';
+import { outputMode, useColor } from './output-mode.js';
+import { NdjsonRenderer } from '../ui/json/ndjson-renderer.js';
+import { PlainRenderer } from '../ui/plain/plain-renderer.js';
+
+const EXAMPLES = `
+Filter: a tcpdump subset in ONE argument: ip, ip6, tcp, udp, icmp, icmp6, [src|dst] host ADDR,
+[src|dst] net CIDR, [src|dst] port N, [src|dst] portrange N-M, and/&&, or/||, not/!, parentheses.
+
+Examples:
+  sudo fwtrace 'tcp port 5432'                          why is my database unreachable?
+  sudo fwtrace 'host 10.0.0.5 and tcp port 443' -i eth0 narrow it down
+  sudo fwtrace 'udp port 53' --count 5 --plain          stop after 5 packets
+  sudo fwtrace 'tcp port 80' --netns ns1 --json         inside a network namespace, NDJSON out
+  sudo fwtrace 'dst host 10.96.0.10' --backend xtables  a kube-proxy service (iptables-nft)
+  fwtrace 'tcp port 22' --backend nft --dry-run         the exact commands, nothing changed
+
+Safety: only the run's own table or tagged TRACE rules are added, rate-limited (--rate, default 10/s),
+and removed on every exit (q, Ctrl-C, SIGTERM, SIGHUP, --count, --timeout, errors; a watchdog after
+SIGKILL). Leftovers of a killed run: fwtrace cleanup.`;
+
+const BACKENDS = ['auto', 'nft', 'xtables', 'legacy'] as const;
+
+export function traceCommand() {
+  return new Command('trace')
+    .description('trace packets matching FILTER live: every table, chain and rule they pass, and the verdict')
+    .argument('[FILTER]', 'tcpdump-style filter (quote it); empty = every packet, still rate-limited', '')
+    .option('-i, --in <IFACE>', 'only packets coming in on IFACE (eth+ for a prefix)')
+    .option('-o, --out <IFACE>', 'only packets going out on IFACE')
+    .option('--netns <NAME>', 'trace inside this network namespace (ip netns)')
+    .addOption(new Option('--backend <NAME>', 'how to trace').choices(BACKENDS).default('auto' as const))
+    .option('--count <N>', 'stop after N complete packet traces', positiveInt)
+    .option('--timeout <SEC>', 'stop after SEC seconds', positiveSeconds)
+    .option('--rate <N>', 'traced packets per second at most', positiveInt, 10)
+    .option('--no-rate-limit', 'trace every matching packet (careful on a busy host)')
+    .option('--dry-run', 'print the exact commands that would arm and disarm; change nothing')
+    .option('--plain', 'plain text')
+    .option('--json', 'NDJSON v1, one object per line')
+    .addHelpText('after', EXAMPLES)
+    .action(async (filter, opts) => {
+      const flow = parseFlow(filter, { ...(opts.in !== undefined ? { iif: opts.in } : {}), ...(opts.out !== undefined ? { oif: opts.out } : {}) });
+      if (!flow.ok) {
+        const shown = flow.error.source === 'filter' ? filter : flow.error.source === 'in' ? (opts.in ?? '') : (opts.out ?? '');
+        throw new ToolError(`${flow.error.message}\n${formatFlowError(shown, flow.error)}`, EXIT.usage);
+      }
+      const cfg: LiveConfig = {
+        flow: flow.value,
+        backend: opts.backend as 'auto' | BackendId,
+        netns: opts.netns ?? null,
+        rate: opts.rateLimit === false ? null : opts.rate,
+        count: opts.count ?? null,
+        timeoutSec: opts.timeout ?? null,
+      };
+      const mode = outputMode(opts);
+      if (opts.dryRun) {
+        const { plan, reasons } = await prepareLive(cfg, cfg.backend === 'auto');
+        process.stdout.write(formatPlan(plan, reasons));
+        return;
+      }
+      const { plan, reasons } = await prepareLive(cfg, true);
+      const sink = new StreamSink(process.stdout);
+      const renderer = mode === 'json' ? new NdjsonRenderer(sink) : new PlainRenderer(sink, useColor(sink.isTTY, process.env));
+      const run = startLive(cfg, plan, reasons, renderer);
+      const code = await run.done;
+      await renderer.close();
+      if (code !== EXIT.ok) process.exitCode = code;
+    });
+}
