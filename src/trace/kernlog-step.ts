@@ -42,7 +42,7 @@ export function inferFromNext(steps: TraceStep[]): void {
     let verdict: StepVerdict = 'continue';
     let target: string | null = null;
     if (next.hook !== step.hook || next.table !== step.table) verdict = 'accept';
-    else if (next.chain !== step.chain && step.kind === 'rule' && next.kind !== 'return') {
+    else if (next.chain !== step.chain && step.kind === 'rule') {
       verdict = 'jump';
       target = next.chain;
     }

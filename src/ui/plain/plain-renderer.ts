@@ -92,8 +92,8 @@ export function formatStats(s: Readonly<RunStats>, c: Colors): string {
     .map(([r, n]) => `${n} ${r}`)
     .join('; ');
   const unparsed = s.unparsed > 0 ? `, ${s.unparsed} not understood (${reasons})` : '';
-  const lost = s.lost > 0 ? c.yellow(`, ${s.lost} kernel events lost`) : '';
-  return c.dim(`${s.traces} traces from ${s.lines} lines${unparsed}${lost}`) + '\n';
+  const lost = s.lost > 0 ? c.yellow(`, ${plural(s.lost, 'kernel event')} lost`) : '';
+  return c.dim(`${plural(s.traces, 'trace')} from ${plural(s.lines, 'line')}${unparsed}${lost}`) + '\n';
 }
 
 /** The header of a live run: what is traced, how, and how to stop. */
@@ -113,3 +113,5 @@ export function formatDisarmed(d: Disarmed, c: Colors): string {
   if (d.clean) return c.dim(`stopped (${d.reason}): trace rules removed${sysctl}`) + '\n';
   return c.red(`stopped (${d.reason}): could not remove every trace rule; run:\n${d.leftovers.map((l) => `  ${l}`).join('\n')}`) + '\n';
 }
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
