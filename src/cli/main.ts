@@ -23,7 +23,7 @@ export function buildProgram(): Command {
   program.addCommand(cleanupCommand().exitOverride());
   program.addCommand(doctorCommand().exitOverride());
   program.addCommand(watchdogCommand(), { hidden: true });
-  return program as unknown as Command;
+  return program;
 }
 
 /** Runs the CLI; resolves to the process exit code. */

@@ -54,7 +54,7 @@ export function traceCommand() {
       }
       const cfg: LiveConfig = {
         flow: flow.value,
-        backend: opts.backend as 'auto' | BackendId,
+        backend: opts.backend,
         netns: opts.netns ?? null,
         rate: opts.rateLimit === false ? null : opts.rate,
         count: opts.count ?? null,

@@ -55,7 +55,9 @@ export function describeStop(r: StopReason): string {
     case 'reader-exited':
     case 'error':
       return `${r.kind}: ${r.message}`;
-    default:
+    case 'count':
+    case 'timeout':
+    case 'quit':
       return r.kind;
   }
 }
