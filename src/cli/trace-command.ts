@@ -4,7 +4,6 @@ import { parseFlow, formatFlowError } from '../flow/parse-flow.js';
 import { prepareLive, type LiveConfig } from '../app/live/prepare.js';
 import { startLive } from '../app/live/session.js';
 import { EXIT, ToolError } from '../errors.js';
-import type { BackendId } from '../model/plan.js';
 import { StreamSink } from '../sys/stdout-sink.js';
 import { formatPlan } from './dry-run.js';
 import { positiveInt, positiveSeconds } from './numbers.js';
