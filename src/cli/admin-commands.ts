@@ -9,7 +9,12 @@ import { isRoot } from '../sys/host.js';
 const say = (line: string): void => void process.stdout.write(line + '\n');
 
 function needRoot(what: string): void {
-  if (!isRoot()) throw new ToolError(`${what} reads and changes the firewall: it needs root`, EXIT.needsRoot, `run: sudo fwtrace ${what}`);
+  if (!isRoot())
+    throw new ToolError(
+      `${what} reads and changes the firewall: it needs root`,
+      EXIT.needsRoot,
+      `run: sudo fwtrace ${what}`,
+    );
 }
 
 export function cleanupCommand() {
@@ -36,9 +41,7 @@ export function doctorCommand() {
 }
 
 export function watchdogCommand() {
-  return new Command('__watchdog')
-    .argument('<STATE>')
-    .action(async (state) => {
-      process.exitCode = await runWatchdog(state);
-    });
+  return new Command('__watchdog').argument('<STATE>').action(async (state) => {
+    process.exitCode = await runWatchdog(state);
+  });
 }

@@ -1,9 +1,10 @@
 // --dry-run: the exact commands a run would execute, and nothing executed.
 import type { TracePlan } from '../model/plan.js';
-import { displayCommand } from '../sys/command.js';
+import { displayCommand, fullArgv } from '../sys/command.js';
 
 export function formatPlan(plan: TracePlan, reasons: readonly string[]): string {
-  const reader = displayCommand({ ...plan.reader, argv: ['setpriv', '--pdeathsig', 'KILL', '--', ...plan.reader.argv] });
+  // As sys/reader-process.ts starts it: setpriv outside, the netns wrapper inside.
+  const reader = displayCommand({ argv: ['setpriv', '--pdeathsig', 'KILL', '--', ...fullArgv(plan.reader)] });
   const lines = [
     `# fwtrace --dry-run: nothing was changed. Backend ${plan.backend} (${reasons.join('; ')}), session ${plan.session}`,
     '# arm:',

@@ -13,7 +13,9 @@ const pkg = createRequire(import.meta.url)('../../package.json') as { version: s
 export function buildProgram(): Command {
   const program = new Command()
     .name('fwtrace')
-    .description('Live packet-trace debugger for Linux netfilter: which table, chain and rule saw the packet, and why it was dropped.')
+    .description(
+      'Live packet-trace debugger for Linux netfilter: which table, chain and rule saw the packet, and why it was dropped.',
+    )
     .version(pkg.version)
     .option('--debug', 'show stack traces of internal errors')
     .exitOverride()

@@ -9,6 +9,7 @@ export function positiveInt(value: string): number {
 
 /** Seconds: a positive decimal number. */
 export function positiveSeconds(value: string): number {
-  if (!/^(?:\d{1,7})(?:\.\d{1,3})?$/.test(value) || Number(value) <= 0) throw new InvalidArgumentError('must be a number of seconds above 0');
+  if (!/^(?:\d{1,7})(?:\.\d{1,3})?$/.test(value) || Number(value) <= 0)
+    throw new InvalidArgumentError('must be a number of seconds above 0');
   return Number(value);
 }

@@ -1,12 +1,21 @@
 // Which renderer a run uses, from --tui/--plain/--json and the terminal.
 import { usageError } from '../errors.js';
 
-export type OutputMode = 'plain' | 'json';
+export type OutputMode = 'tui' | 'plain' | 'json';
 
-/** Picks the output mode; more than one of the flags is a usage error. */
-export function outputMode(opts: { plain?: boolean; json?: boolean }): OutputMode {
-  if (opts.plain && opts.json) throw usageError('choose one of --plain and --json');
-  return opts.json ? 'json' : 'plain';
+/** Picks the output mode: the flag given, else the TUI on an interactive terminal, else plain text. */
+export function outputMode(opts: { tui?: boolean; plain?: boolean; json?: boolean }, interactive: boolean): OutputMode {
+  if ([opts.tui, opts.plain, opts.json].filter(Boolean).length > 1)
+    throw usageError('choose one of --tui, --plain and --json');
+  if (opts.json) return 'json';
+  if (opts.plain) return 'plain';
+  if (opts.tui) return 'tui';
+  return interactive ? 'tui' : 'plain';
+}
+
+/** Keys can be read and the screen drawn: both ends are a terminal that can address the cursor. */
+export function isInteractive(env: NodeJS.ProcessEnv): boolean {
+  return process.stdout.isTTY === true && process.stdin.isTTY === true && (env['TERM'] ?? 'dumb') !== 'dumb';
 }
 
 /** Colours on a terminal unless NO_COLOR is set (https://no-color.org); FORCE_COLOR forces them. */

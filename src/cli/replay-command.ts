@@ -5,7 +5,10 @@ import { StreamSink } from '../sys/stdout-sink.js';
 import { NdjsonRenderer } from '../ui/json/ndjson-renderer.js';
 import { PlainRenderer } from '../ui/plain/plain-renderer.js';
 import type { Renderer } from '../ui/renderer.js';
-import { outputMode, useColor } from './output-mode.js';
+import { isInteractive, outputMode, useColor } from './output-mode.js';
+import { runReplayTui } from '../app/replay-tui.js';
+import { TuiRenderer } from '../ui/tui/index.js';
+import { openTty } from '../sys/tty.js';
 
 const EXAMPLES = `
 Examples:
@@ -19,7 +22,10 @@ Formats are detected per line: nft monitor trace, xtables-monitor --trace, and k
 --rules (iptables-save [-c], ip6tables-save, iptables -S, nft list ruleset, nft -j list ruleset).`;
 
 /** Builds the replay subcommand; `run` receives the exit code. */
-export function replayCommand(): Command<[string[]], { rules: string[]; format: 'auto' | 'nft' | 'xtables' | 'kernlog'; plain?: true; json?: true }> {
+export function replayCommand(): Command<
+  [string[]],
+  { rules: string[]; format: 'auto' | 'nft' | 'xtables' | 'kernlog'; tui?: true; plain?: true; json?: true }
+> {
   return new Command('replay')
     .description('parse saved trace output (no root needed); FILE "-" reads stdin')
     .argument('<FILE...>', 'trace output files')
@@ -28,16 +34,35 @@ export function replayCommand(): Command<[string[]], { rules: string[]; format: 
         .argParser((v: string, prev: string[]) => [...prev, v])
         .default([] as string[]),
     )
-    .addOption(new Option('--format <FORMAT>', 'input format').choices(['auto', 'nft', 'xtables', 'kernlog'] as const).default('auto' as const))
-    .option('--plain', 'plain text (default)')
+    .addOption(
+      new Option('--format <FORMAT>', 'input format')
+        .choices(['auto', 'nft', 'xtables', 'kernlog'] as const)
+        .default('auto' as const),
+    )
+    .option('--tui', 'terminal UI (default on a terminal): browse the packets, q to quit')
+    .option('--plain', 'plain text (default when not on a terminal)')
     .option('--json', 'NDJSON v1, one object per line')
     .addHelpText('after', EXAMPLES)
     .action(async (files, opts) => {
-      const mode = outputMode(opts);
+      // Traces on stdin leave no keyboard for the TUI unless asked for explicitly (then /dev/tty is used).
+      const mode = outputMode(opts, isInteractive(process.env) && !files.includes('-'));
       const sink = new StreamSink(process.stdout);
+      const cfg = { files, rules: opts.rules, format: opts.format };
+      if (mode === 'tui') {
+        let quit: () => void = () => undefined;
+        const quitting = new Promise<void>((r) => (quit = r));
+        const tui = new TuiRenderer({
+          mode: 'replay',
+          onQuit: quit,
+          source: files.join(' '),
+          ...(files.includes('-') ? { input: openTty() } : {}),
+        });
+        process.exitCode = await runReplayTui(cfg, tui, quitting, sink);
+        return;
+      }
       const renderer: Renderer =
         mode === 'json' ? new NdjsonRenderer(sink) : new PlainRenderer(sink, useColor(sink.isTTY, process.env));
-      await runReplay({ files, rules: opts.rules, format: opts.format }, renderer, sink);
+      await runReplay(cfg, renderer, sink);
       await renderer.close();
     });
 }

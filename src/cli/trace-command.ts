@@ -7,7 +7,11 @@ import { EXIT, ToolError } from '../errors.js';
 import { StreamSink } from '../sys/stdout-sink.js';
 import { formatPlan } from './dry-run.js';
 import { positiveInt, positiveSeconds } from './numbers.js';
-import { outputMode, useColor } from './output-mode.js';
+import { isInteractive, outputMode, useColor } from './output-mode.js';
+import pc from 'picocolors';
+import type { Disarmed, SessionEvent } from '../model/session.js';
+import { TuiRenderer } from '../ui/tui/index.js';
+import { formatDisarmed } from '../ui/plain/plain-renderer.js';
 import { NdjsonRenderer } from '../ui/json/ndjson-renderer.js';
 import { PlainRenderer } from '../ui/plain/plain-renderer.js';
 
@@ -42,13 +46,18 @@ export function traceCommand() {
     .option('--rate <N>', 'traced packets per second at most', positiveInt, 10)
     .option('--no-rate-limit', 'trace every matching packet (careful on a busy host)')
     .option('--dry-run', 'print the exact commands that would arm and disarm; change nothing')
-    .option('--plain', 'plain text')
+    .option('--tui', 'terminal UI (default on a terminal)')
+    .option('--plain', 'plain text (default when not on a terminal)')
     .option('--json', 'NDJSON v1, one object per line')
     .addHelpText('after', EXAMPLES)
     .action(async (filter, opts) => {
-      const flow = parseFlow(filter, { ...(opts.in !== undefined ? { iif: opts.in } : {}), ...(opts.out !== undefined ? { oif: opts.out } : {}) });
+      const flow = parseFlow(filter, {
+        ...(opts.in !== undefined ? { iif: opts.in } : {}),
+        ...(opts.out !== undefined ? { oif: opts.out } : {}),
+      });
       if (!flow.ok) {
-        const shown = flow.error.source === 'filter' ? filter : flow.error.source === 'in' ? (opts.in ?? '') : (opts.out ?? '');
+        const shown =
+          flow.error.source === 'filter' ? filter : flow.error.source === 'in' ? (opts.in ?? '') : (opts.out ?? '');
         throw new ToolError(`${flow.error.message}\n${formatFlowError(shown, flow.error)}`, EXIT.usage);
       }
       const cfg: LiveConfig = {
@@ -59,7 +68,7 @@ export function traceCommand() {
         count: opts.count ?? null,
         timeoutSec: opts.timeout ?? null,
       };
-      const mode = outputMode(opts);
+      const mode = outputMode(opts, isInteractive(process.env));
       if (opts.dryRun) {
         const { plan, reasons } = await prepareLive(cfg, cfg.backend === 'auto');
         process.stdout.write(formatPlan(plan, reasons));
@@ -67,10 +76,28 @@ export function traceCommand() {
       }
       const { plan, reasons } = await prepareLive(cfg, true);
       const sink = new StreamSink(process.stdout);
-      const renderer = mode === 'json' ? new NdjsonRenderer(sink) : new PlainRenderer(sink, useColor(sink.isTTY, process.env));
-      const run = startLive(cfg, plan, reasons, renderer);
+      let quit: () => void = () => undefined;
+      const renderer =
+        mode === 'tui'
+          ? new TuiRenderer({ mode: 'live', onQuit: () => quit() })
+          : mode === 'json'
+            ? new NdjsonRenderer(sink)
+            : new PlainRenderer(sink, useColor(sink.isTTY, process.env));
+      let lastDisarmed: Disarmed | null = null;
+      const tee = {
+        handle: (e: SessionEvent) => {
+          if (e.kind === 'disarmed') lastDisarmed = e.disarmed;
+          renderer.handle(e);
+        },
+        close: () => renderer.close(),
+      };
+      const run = startLive(cfg, plan, reasons, tee);
+      quit = () => run.stop.stop({ kind: 'quit' });
       const code = await run.done;
       await renderer.close();
+      // The screen is gone: say in plain words how the run ended and that the rules are removed.
+      if (mode === 'tui' && lastDisarmed)
+        process.stdout.write(formatDisarmed(lastDisarmed, pc.createColors(useColor(sink.isTTY, process.env))));
       if (code !== EXIT.ok) process.exitCode = code;
     });
 }

@@ -48,7 +48,10 @@ export function countersText(rule: StepRule | null): string {
 
 /** `DNAT 10.96.0.10:80 -> 10.66.2.2:80 in prerouting by nat/KUBE-SEP-X rule 1`. */
 export function natText(n: NatRewrite): string {
-  const by = n.chain !== null ? ` by ${n.table}/${n.chain}${n.rule?.position != null ? ` rule ${n.rule.position}` : ''}` : ' (existing conntrack mapping)';
+  const by =
+    n.chain !== null
+      ? ` by ${n.table}/${n.chain}${n.rule?.position != null ? ` rule ${n.rule.position}` : ''}`
+      : ' (existing conntrack mapping)';
   return `${n.kind.toUpperCase()} ${n.from} -> ${n.to ?? '(out interface address)'} in ${n.hook}${by}`;
 }
 

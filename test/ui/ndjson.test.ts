@@ -15,7 +15,18 @@ describe('NDJSON trace records', () => {
     const line = traceJsonLine(t!);
     expect(line).toBe(JSON.stringify(wireTrace(t!)));
     const parsed = JSON.parse(line) as Record<string, unknown>;
-    expect(Object.keys(parsed)).toEqual(['type', 'v', 'id', 'backend', 'time', 'packet', 'steps', 'verdict', 'nat', 'explanation']);
+    expect(Object.keys(parsed)).toEqual([
+      'type',
+      'v',
+      'id',
+      'backend',
+      'time',
+      'packet',
+      'steps',
+      'verdict',
+      'nat',
+      'explanation',
+    ]);
     expect(parsed['verdict']).toMatchObject({ action: 'drop', by: 'policy', chain: 'FORWARD' });
   });
 });
