@@ -61,6 +61,15 @@
 # Where lab state (dialect, listener logs) is kept.
 : "${FWT_LAB_RUN_DIR:=/run/fwtrace-lab}"
 
+# ---- where the lab runs -------------------------------------------------------------------------
+# netns (default): the three machines are namespaces <prefix>-{client,fw,server} of this host.
+# host: this machine IS one of them, role FWT_LAB_ROLE (the Vagrant lab, vagrant/): a command meant for
+#       that role runs here directly, on the real interfaces the FWT_LAB_*_IF variables name.
+: "${FWT_LAB_MODE:=netns}"
+: "${FWT_LAB_ROLE:=}"
+# Host mode: an interface whose input the policy always accepts (the management/SSH link), or empty.
+: "${FWT_LAB_MGMT_IF:=}"
+
 FWT_LAB_D="${FWT_LAB_D:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)}"
 
 # ---- helpers ------------------------------------------------------------------------------------
@@ -90,9 +99,15 @@ lab_ns_exists() {
 }
 
 # Run a command in one of the lab namespaces: lab_in fw iptables -S
+# (host mode: here, if this machine has that role).
 lab_in() {
   local role="$1"
   shift
+  if [[ "$FWT_LAB_MODE" == host ]]; then
+    [[ "$role" == "$FWT_LAB_ROLE" ]] || lab_die "this is the ${FWT_LAB_ROLE:-?} machine: run this on the $role machine"
+    "$@"
+    return
+  fi
   lab_ns_names
   case "$role" in
     client) ip netns exec "$NS_CLIENT" "$@" ;;
@@ -100,6 +115,16 @@ lab_in() {
     server) ip netns exec "$NS_SERVER" "$@" ;;
     *) lab_die "unknown namespace role '$role'" ;;
   esac
+}
+
+# Dies unless the lab is there: its fw namespace, or (host mode) a role for this machine.
+lab_require_up() {
+  if [[ "$FWT_LAB_MODE" == host ]]; then
+    [[ "$FWT_LAB_ROLE" =~ ^(client|fw|server)$ ]] || lab_die "host mode needs FWT_LAB_ROLE=client|fw|server"
+    return 0
+  fi
+  lab_ns_names
+  lab_ns_exists "$NS_FW" || lab_die "no lab with prefix '$FWT_LAB_PREFIX'"
 }
 
 lab_state_dir() {

@@ -19,10 +19,22 @@ LAB_SSH_SET="ssh_meter"
 # /32 and /128 forms as iptables-save prints them.
 _h4() { printf '%s/32' "$1"; }
 
+# Host mode's management link (FWT_LAB_MGMT_IF): always accepted, first in INPUT, so the lab's SSH rate
+# limit never locks `vagrant ssh` out. Each prints its rule line, or nothing; the heredocs below use
+# ${m:+$m$LAB_NL} so that no line at all is left when there is no such link.
+LAB_NL=$'\n'
+_mgmt_ipt() {
+  [[ -z "$FWT_LAB_MGMT_IF" ]] || printf -- '-A INPUT -i %s -m comment --comment "lab management link" -j ACCEPT' "$FWT_LAB_MGMT_IF"
+}
+_mgmt_nft() {
+  [[ -z "$FWT_LAB_MGMT_IF" ]] || printf '\t\tiifname "%s" accept comment "lab management link"' "$FWT_LAB_MGMT_IF"
+}
+
 policy_iptables_v4() {
   local cnet="$FWT_LAB_CLIENT_NET4" snet="$FWT_LAB_SERVER_NET4"
   local vip="$FWT_LAB_SVC_VIP4" a="$FWT_LAB_SERVER_IP4" b="$FWT_LAB_SERVER2_IP4"
-  local web="$FWT_LAB_PORT_WEB"
+  local web="$FWT_LAB_PORT_WEB" m
+  m="$(_mgmt_ipt)"
   cat <<EOF
 # fwtrace lab policy, IPv4 (iptables-save format; legacy and nft variants load the same file)
 *raw
@@ -74,7 +86,7 @@ COMMIT
 :KUBE-FORWARD - [0:0]
 :LOG_AND_DROP - [0:0]
 :SSH-LIMIT - [0:0]
--A INPUT -i lo -j ACCEPT
+${m:+$m$LAB_NL}-A INPUT -i lo -j ACCEPT
 -A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
 -A INPUT -m conntrack --ctstate INVALID -j DROP
 -A INPUT -p icmp -m icmp --icmp-type 8 -j ACCEPT
@@ -106,6 +118,8 @@ EOF
 }
 
 policy_iptables_v6() {
+  local m
+  m="$(_mgmt_ipt)"
   cat <<EOF
 # fwtrace lab policy, IPv6 (ip6tables-save format; legacy and nft variants load the same file)
 *raw
@@ -124,7 +138,7 @@ COMMIT
 :FORWARD DROP [0:0]
 :OUTPUT ACCEPT [0:0]
 :DOCKER-USER - [0:0]
--A INPUT -i lo -j ACCEPT
+${m:+$m$LAB_NL}-A INPUT -i lo -j ACCEPT
 -A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
 -A INPUT -m conntrack --ctstate INVALID -j DROP
 -A INPUT -p ipv6-icmp -j ACCEPT
@@ -146,7 +160,8 @@ policy_nft() {
   local cnet="$FWT_LAB_CLIENT_NET4" snet="$FWT_LAB_SERVER_NET4"
   local vip="$FWT_LAB_SVC_VIP4" a="$FWT_LAB_SERVER_IP4" b="$FWT_LAB_SERVER2_IP4"
   local web="$FWT_LAB_PORT_WEB"
-  local svc sepa sepb
+  local svc sepa sepb m
+  m="$(_mgmt_nft)"
   svc="$(tr '[:upper:]' '[:lower:]' <<<"$LAB_KUBE_SVC")"
   sepa="$(tr '[:upper:]' '[:lower:]' <<<"$LAB_KUBE_SEP_A")"
   sepb="$(tr '[:upper:]' '[:lower:]' <<<"$LAB_KUBE_SEP_B")"
@@ -163,7 +178,7 @@ table inet filter {
 
 	chain input {
 		type filter hook input priority filter; policy drop;
-		iif "lo" accept
+${m:+$m$LAB_NL}		iif "lo" accept
 		ct state established,related accept
 		ct state invalid drop
 		icmp type echo-request accept

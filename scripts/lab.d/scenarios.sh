@@ -4,6 +4,9 @@
 # open at the timeout are reset), with fixed source ports so captures are reproducible, and returns 0
 # whatever the firewall does. test/fixtures/captures/expect.json says what each one must show.
 
+# The invalid scenario's fixed source port (its conntrack entry is the one forgotten).
+LAB_INVALID_SPORT=40006
+
 # name|what it shows (one line each; `scripts/lab list` prints this)
 LAB_SCENARIOS=(
   "web-allowed|client 10.66.1.2 -> server 10.66.2.2 tcp/80: FORWARD accepts (web rule), MASQUERADE on the way out"
@@ -46,8 +49,8 @@ _lab_http_get() {
 lab_traffic() {
   local name="$1"
   lab_scenario_exists "$name" || lab_die "unknown scenario '$name' (scripts/lab list)"
+  lab_require_up
   lab_ns_names
-  lab_ns_exists "$NS_FW" || lab_die "no lab with prefix '$FWT_LAB_PREFIX'"
   local c4="$FWT_LAB_CLIENT_IP4" s4="$FWT_LAB_SERVER_IP4" c6="$FWT_LAB_CLIENT_IP6" s6="$FWT_LAB_SERVER_IP6"
   case "$name" in
     web-allowed)
@@ -78,10 +81,13 @@ lab_traffic() {
       # Connect (accepted), make the fw forget the connection, then send data: with
       # nf_conntrack_tcp_loose=0 the fw cannot pick it up again, so the data packet (and the RST that
       # closes the socket 150 ms later, before any retransmission) are ctstate INVALID.
-      local forget
-      forget="$(printf '["ip","netns","exec","%s","conntrack","-D","-p","tcp","--orig-src","%s","--orig-dst","%s","--sport","40006","--dport","%s"]' \
-        "$NS_FW" "$c4" "$s4" "$FWT_LAB_PORT_WEB")"
-      lab_in client node "$FWT_LAB_D/net.js" tcp --from "$c4" --sport 40006 --to "$s4" --port "$FWT_LAB_PORT_WEB" \
+      # Host mode: the client cannot reach into the fw; the fw's lab_forget_watch deletes the entry as
+      # soon as it is established, the client only gives it the time to.
+      local forget='["sleep","0.5"]'
+      [[ "$FWT_LAB_MODE" == host ]] ||
+        forget="$(printf '["ip","netns","exec","%s","conntrack","-D","-p","tcp","--orig-src","%s","--orig-dst","%s","--sport","%s","--dport","%s"]' \
+          "$NS_FW" "$c4" "$s4" "$LAB_INVALID_SPORT" "$FWT_LAB_PORT_WEB")"
+      lab_in client node "$FWT_LAB_D/net.js" tcp --from "$c4" --sport "$LAB_INVALID_SPORT" --to "$s4" --port "$FWT_LAB_PORT_WEB" \
         --on-connect-exec "$forget" --send "$(_lab_http_get "$s4")" --hold 150 --timeout 1000
       ;;
     portforward)
@@ -114,4 +120,18 @@ lab_traffic() {
       ;;
   esac
   return 0
+}
+
+# Host mode, on the fw: the invalid scenario's other half. Deletes the conntrack entry of the scenario's
+# source port as soon as its connection is established (the namespace lab runs `conntrack -D` in the fw
+# namespace from the client side instead). Runs until killed.
+lab_forget_watch() {
+  local line
+  stdbuf -oL conntrack -E -e UPDATE -p tcp 2>/dev/null | while IFS= read -r line; do
+    case "$line" in
+      *ESTABLISHED*" sport=$LAB_INVALID_SPORT "*)
+        conntrack -D -p tcp --orig-port-src "$LAB_INVALID_SPORT" >/dev/null 2>&1 || true
+        ;;
+    esac
+  done
 }

@@ -140,10 +140,27 @@ _lab_up_steps() {
 
   policy_load "$dialect"
 
-  _lab_start_listener server "$NS_SERVER" \
-    --tcp "$FWT_LAB_PORT_SSH,$FWT_LAB_PORT_WEB,$FWT_LAB_PORT_DB,$FWT_LAB_PORT_ALT" \
-    --udp "$FWT_LAB_PORT_DNS" --ssh-port "$FWT_LAB_PORT_SSH"
-  _lab_start_listener fw "$NS_FW" --tcp "$FWT_LAB_PORT_SSH" --ssh-port "$FWT_LAB_PORT_SSH"
+  local args
+  mapfile -t args < <(lab_listen_args server)
+  _lab_start_listener server "$NS_SERVER" "${args[@]}"
+  mapfile -t args < <(lab_listen_args fw)
+  _lab_start_listener fw "$NS_FW" "${args[@]}"
+}
+
+# The `net.js listen` arguments of a role, one per line (none: no listener). On a real host (host mode)
+# sshd answers the SSH port, so the listeners leave it alone.
+lab_listen_args() {
+  local ssh="$FWT_LAB_PORT_SSH,"
+  [[ "$FWT_LAB_MODE" != host ]] || ssh=""
+  case "$1" in
+    server)
+      printf '%s\n' --tcp "$ssh$FWT_LAB_PORT_WEB,$FWT_LAB_PORT_DB,$FWT_LAB_PORT_ALT" --udp "$FWT_LAB_PORT_DNS" \
+        --ssh-port "$FWT_LAB_PORT_SSH"
+      ;;
+    fw) [[ -z "$ssh" ]] || printf '%s\n' --tcp "$FWT_LAB_PORT_SSH" --ssh-port "$FWT_LAB_PORT_SSH" ;;
+    client) ;;
+    *) lab_die "unknown role '$1'" ;;
+  esac
 }
 
 # Stop the processes inside a namespace (listeners, stray readers), by pid.

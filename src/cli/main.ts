@@ -4,6 +4,7 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { createRequire } from 'node:module';
 import { EXIT, ToolError } from '../errors.js';
 import { cleanupCommand, doctorCommand, watchdogCommand } from './admin-commands.js';
+import { completionCommand } from './completion.js';
 import { replayCommand } from './replay-command.js';
 import { traceCommand } from './trace-command.js';
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   program.addCommand(replayCommand().exitOverride());
   program.addCommand(cleanupCommand().exitOverride());
   program.addCommand(doctorCommand().exitOverride());
+  program.addCommand(completionCommand(buildProgram).exitOverride());
   program.addCommand(watchdogCommand(), { hidden: true });
   return program;
 }
