@@ -1,6 +1,7 @@
 // Address normalisation: IPv6 compressed lower case (kernel %pI6 prints all 8 groups), MACs zero-padded.
-// Pure; no I/O (a bounded memo cache is the only state).
+// Pure; no I/O (bounded memo caches are the only state).
 import ipaddr from 'ipaddr.js';
+import { TextMemo } from './text-memo.js';
 
 const CACHE_MAX = 4096;
 const ip6Cache = new Map<string, string | null>();
@@ -42,6 +43,13 @@ function isDottedQuad(s: string): boolean {
 /** `aa:bb:..` lower case with two digits per byte (ether_ntoa in xtables-monitor drops leading zeros). */
 export function normalizeMac(text: string): string {
   if (text.length === 17) return text.toLowerCase();
+  return macs.get(text) ?? macs.put(text, padMac(text));
+}
+
+/** The same few MACs recur on every packet of a host: their padded forms are kept. */
+const macs = new TextMemo<string>();
+
+function padMac(text: string): string {
   const parts = text.split(':');
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i] ?? '';

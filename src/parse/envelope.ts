@@ -2,6 +2,7 @@
 // ulogd LOGEMU) → absolute time (ISO, only when the year is known) and kernel uptime seconds. Pure; no I/O.
 import { monthOf, isoUtc, parseIsoStamp } from './time.js';
 import { digitRun, parseUint } from './num.js';
+import { lastIndexOfChar } from './scan.js';
 
 export interface Envelope {
   readonly time: string | null;
@@ -30,6 +31,12 @@ export function parseEnvelope(line: string, end: number): Envelope {
     const close = line.indexOf(']');
     if (close > 0 && close < end && line.charCodeAt(1) >= 65)
       return { time: ctimeCached(line, close), uptime: null, kmsg: false };
+    // Plain dmesg `[  294.894684] TRACE: `: no `[` after the stamp, and a stamp that reads whole has none inside,
+    // so it is the last one (what bracketUptime looks for).
+    if (close > 0 && close < end && noBracket(line, close + 1, end)) {
+      const uptime = stampValue(line, 0, close);
+      if (uptime !== null) return { time: null, uptime, kmsg: false };
+    }
   }
   // Syslog `Mon dd HH:MM:SS` stamps carry no year: no absolute time; rsyslog/imklog may keep `[uptime]`.
   return { time: null, uptime: bracketUptime(line, i, end), kmsg: false };
@@ -49,22 +56,45 @@ function kmsgUptime(line: string, end: number): Envelope | null {
 
 /** The last `[  123.456789]` stamp in line[from, end), in seconds. */
 function bracketUptime(line: string, from: number, end: number): number | null {
-  const open = line.lastIndexOf('[', end);
+  const open = lastIndexOfChar(line, 91, end); // '['
   if (open < from) return null;
   const close = line.indexOf(']', open);
   if (close < 0 || close > end) return null;
+  return stampValue(line, open, close);
+}
+
+/** The seconds in `[  123.456789]` with `[` at open and `]` at close; null when it is not that shape. */
+function stampValue(line: string, open: number, close: number): number | null {
   let a = open + 1;
   while (line.charCodeAt(a) === 32) a++;
-  const intLen = digitRun(line, a, close);
+  // One pass over `int[.frac]` (as parseUint: more than 15 digits are -1).
+  let i = a;
+  let int = 0;
+  for (let c = line.charCodeAt(i); i < close && c >= 48 && c <= 57; c = line.charCodeAt(++i)) int = int * 10 + c - 48;
+  const intLen = i - a;
   if (intLen === 0) return null;
-  if (a + intLen === close) return parseUint(line, a, close);
-  const fracLen = close - a - intLen - 1;
-  const frac = parseUint(line, a + intLen + 1, close);
-  if (line.charCodeAt(a + intLen) !== 46 || frac < 0 || fracLen > 9) return null;
+  if (intLen > 15) int = -1;
+  if (i === close) return int;
+  const fracLen = close - i - 1;
+  if (line.charCodeAt(i) !== 46 || fracLen < 1 || fracLen > 9) return null;
+  let frac = 0;
+  for (let k = i + 1; k < close; k++) {
+    const c = line.charCodeAt(k);
+    if (c < 48 || c > 57) return null;
+    frac = frac * 10 + c - 48;
+  }
   // Integer division is correctly rounded: the same double as parsing the decimal text.
-  const scale = 10 ** fracLen;
-  return (parseUint(line, a, a + intLen) * scale + frac) / scale;
+  const scale = POW10[fracLen] ?? 10 ** fracLen;
+  return (int * scale + frac) / scale;
 }
+
+/** No `[` in line[a, b]. */
+function noBracket(line: string, a: number, b: number): boolean {
+  for (let k = a; k <= b; k++) if (line.charCodeAt(k) === 91) return false;
+  return true;
+}
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 
 let lastStamp = '';
 let lastIso: string | null = null;

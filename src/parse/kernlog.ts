@@ -1,25 +1,37 @@
 // One kernel-log line carrying a legacy iptables TRACE record, in any envelope (dmesg, /dev/kmsg, journald, syslog,
 // ulogd) → a `log-step` event. Decoys sharing the `TRACE: ` token are `unparsed`. Pure; no I/O; never throws.
+// The lines of one packet within a hook repeat its body: a PacketMemo shares one frozen PacketInfo between them.
 import type { ParseOutcome } from '../model/parse.js';
 import { parseHashLine } from './diagnostics.js';
 import { parseEnvelope } from './envelope.js';
 import { parseKernlogJson } from './kernlog-json.js';
 import { parseLogFields } from './log-fields.js';
 import { ignored, oneEvent, unparsed } from './outcome.js';
+import { PacketMemo } from './packet-memo.js';
 import { logStep, parseTracePrefix } from './trace-prefix.js';
+
+/** Lines of one packet within a hook repeat the same body: they share one frozen PacketInfo. */
+const packets = new PacketMemo();
 
 export function parseKernlogLine(line: string): ParseOutcome {
   const c = line.charCodeAt(0);
   if (c === 123) return parseKernlogJson(line);
   if (c === 35) return parseHashLine(line, 'kernlog');
   const t = line.indexOf('TRACE: ');
-  if (t < 0) return nonTrace(line);
+  return t < 0 ? nonTrace(line) : parseKernlogAt(line, t);
+}
+
+/** A line not starting with `{` or `#` whose first `TRACE: ` is at t. */
+export function parseKernlogAt(line: string, t: number): ParseOutcome {
   const prefix = parseTracePrefix(line, t + 7);
   if (typeof prefix === 'string') return unparsed(prefix, line);
   const env = parseEnvelope(line, t);
   // /dev/kmsg escapes non-printable bytes as \xNN.
-  const body = env.kmsg && line.includes('\\x', prefix.end) ? unescapeKmsg(line.slice(prefix.end)) : null;
-  const packet = body === null ? parseLogFields(line, prefix.end) : parseLogFields(body, 0);
+  const text = line.slice(prefix.end);
+  const packet =
+    env.kmsg && line.includes('\\x', prefix.end)
+      ? parseLogFields(unescapeKmsg(text), 0)
+      : (packets.get(text) ?? packets.put(text, parseLogFields(line, prefix.end)));
   return oneEvent('kernlog', logStep(prefix, packet, env.time, env.uptime, null));
 }
 

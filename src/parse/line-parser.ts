@@ -5,10 +5,11 @@ import type { Dialect } from '../model/common.js';
 import type { FormatChoice, ParseOutcome } from '../model/parse.js';
 import { isLogContinuation } from './continuation.js';
 import { parseHashLine, parseXtablesError } from './diagnostics.js';
-import { parseKernlogLine } from './kernlog.js';
+import { parseKernlogAt, parseKernlogLine } from './kernlog.js';
+import { isTraceIdLine } from './nft-head.js';
 import { parseNftLine } from './nft.js';
 import { ignored, unparsed } from './outcome.js';
-import { parseXtablesRecords } from './xtables.js';
+import { markerAt, parseXtablesRecords } from './xtables.js';
 
 /** Longer lines are refused after a look at their start (a 20 MB line must not be scanned). */
 export const MAX_LINE = 64 * 1024;
@@ -29,33 +30,47 @@ class Parser implements LineParser {
   private pending: string | null = null;
   /** Last netlink dialect seen, for lines both readers print (`Error: ...`, `# ...`). */
   private lastNetlink: 'nft' | 'xtables' = 'xtables';
+  /** Where detect() found `TRACE: ` in the current line (not `{`, `#`), else -1. */
+  private traceAt = -1;
 
   constructor(private readonly format: FormatChoice) {}
 
   push(raw: string): ParseOutcome[] {
     if (raw.length > MAX_LINE) return [...this.flush(), unparsed('line too long', raw)];
     const line = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
-    let out: ParseOutcome[] = [];
-    if (this.pending !== null) {
-      if (isLogContinuation(line) && this.pending.length + line.length < MAX_LINE) {
-        this.pending += ' ' + line;
-        return line.endsWith(' ') ? this.flush() : [];
-      }
-      out = this.flush();
+    return this.pending === null ? this.route(line) : this.afterPending(line);
+  }
+
+  /** A record is held: this line continues it, or the held record comes out before this line's outcomes. */
+  private afterPending(line: string): ParseOutcome[] {
+    if (isLogContinuation(line) && (this.pending ?? '').length + line.length < MAX_LINE) {
+      this.pending += ' ' + line;
+      return line.endsWith(' ') ? this.flush() : [];
     }
-    const dialect = this.format === 'auto' ? this.detect(line) : this.format;
-    if (dialect === 'kernlog') {
-      // Kernel records end with a space; one that does not may have been hard-wrapped: hold it.
-      const c = line.charCodeAt(0);
-      if (!line.endsWith(' ') && c !== 123 && c !== 35 && line.includes('TRACE: ')) {
-        this.pending = line;
-        return out;
+    const out = this.flush();
+    for (const o of this.route(line)) out.push(o);
+    return out;
+  }
+
+  /** This line's outcomes (none when it is held). */
+  private route(line: string): ParseOutcome[] {
+    switch (this.format === 'auto' ? this.detect(line) : this.format) {
+      case 'nft':
+        return [this.nft(line)];
+      case 'xtables':
+        return this.xtables(line);
+      case 'kernlog': {
+        // Kernel records end with a space; one that does not may have been hard-wrapped: hold it.
+        const c = line.charCodeAt(0);
+        if (line.charCodeAt(line.length - 1) !== 32 && c !== 123 && c !== 35 && line.includes('TRACE: ')) {
+          this.pending = line;
+          return [];
+        }
+        return [this.kernlog(line, this.traceAt)];
       }
-      return append(out, this.kernlog(line));
+      case null:
+        return [this.unknown(line)];
     }
-    if (dialect === 'nft') return append(out, this.nft(line));
-    if (dialect === 'xtables') return append(out, ...this.xtables(line));
-    return append(out, this.unknown(line));
   }
 
   flush(): ParseOutcome[] {
@@ -73,11 +88,13 @@ class Parser implements LineParser {
 
   private xtables(line: string): ParseOutcome[] {
     const outs = parseXtablesRecords(line);
-    if (outs.some((o) => o.kind === 'events')) this.lastNetlink = 'xtables';
+    for (const o of outs) if (o.kind === 'events') this.lastNetlink = 'xtables';
     return outs;
   }
 
-  private kernlog(line: string): ParseOutcome {
+  /** t: where detect() found `TRACE: ` in this very line (most kernel-log lines), else -1. */
+  private kernlog(line: string, t = -1): ParseOutcome {
+    if (t >= 0) return parseKernlogAt(line, t);
     const o = parseKernlogLine(line);
     if (o.kind !== 'unparsed' || this.format !== 'auto' || line.includes('TRACE: ')) return o;
     return unparsed('not a trace line of any known format', line);
@@ -93,13 +110,14 @@ class Parser implements LineParser {
 
   /** Cheap prefix checks; null when the line belongs to no single dialect. */
   private detect(line: string): Dialect | null {
+    this.traceAt = -1;
     switch (line.charCodeAt(0)) {
       case 116: // t
-        return line.startsWith('trace id ') ? 'nft' : 'kernlog';
+        return isTraceIdLine(line) ? 'nft' : 'kernlog';
       case 80: // P
-        return line.startsWith('PACKET: ') ? 'xtables' : line.startsWith('Perhaps xtables-monitor') ? null : 'kernlog';
+        return markerAt(line, 0) ? 'xtables' : line.startsWith('Perhaps xtables-monitor') ? null : 'kernlog';
       case 32: // ' '
-        return line.startsWith(' TRACE: ') || line.startsWith(' EVENT:') ? 'xtables' : 'kernlog';
+        return markerAt(line, 0) || line.startsWith(' EVENT:') ? 'xtables' : 'kernlog';
       case 78: // N
         return line.startsWith('NEWGEN: ') ? 'xtables' : 'kernlog';
       case 123: // {
@@ -114,7 +132,8 @@ class Parser implements LineParser {
       case 114:
         return isNftRulesetEvent(line) ? 'nft' : 'kernlog';
       default:
-        return line.includes('TRACE: ') ? 'kernlog' : null;
+        this.traceAt = line.indexOf('TRACE: ');
+        return this.traceAt >= 0 ? 'kernlog' : null;
     }
   }
 }
@@ -125,10 +144,4 @@ function isDigit(c: number): boolean {
 
 function isNftRulesetEvent(line: string): boolean {
   return /^(add|insert|delete|replace|destroy|rename|reset) [a-z]/.test(line) && !line.includes('TRACE: ');
-}
-
-function append(out: ParseOutcome[], ...more: ParseOutcome[]): ParseOutcome[] {
-  if (out.length === 0) return more;
-  out.push(...more);
-  return out;
 }

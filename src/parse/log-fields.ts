@@ -1,35 +1,67 @@
 // The KEY=VALUE body of a kernel LOG/TRACE record (nf_log_syslog), of ulogd's PRINTPKT and of
 // xtables-monitor `PACKET:` lines → PacketInfo, including an ICMP error's quoted packet in `[ ... ]`.
 // Pure; no I/O. Unknown keys and words are skipped; a truncated body yields what was there.
+// A flow's leading fields are resumed from a bounded cache (prefix-memo.ts), which never changes an answer.
 import type { PacketInfo } from '../model/packet.js';
-import { normalizeIp, normalizeMac } from './addr.js';
-import { flagAt, Key, keyAt, logProtoAt, same } from './log-keys.js';
-import { digitRun, parseHex, parseUint } from './num.js';
-import { protoOf } from './proto.js';
+import { flagAt, Key, keyAt, same } from './log-keys.js';
+import { idField, keyValue } from './log-values.js';
+import { digitRun, parseUint } from './num.js';
 import { PacketBuilder } from './packet-builder.js';
+import { PrefixMemo } from './prefix-memo.js';
 
 /** Parses s[start, end). */
 export function parseLogFields(s: string, start: number, end: number = s.length): PacketInfo {
-  parseInto(s, start, end, outer, false);
+  // Resume after a cached prefix of this flow's fields (see PrefixMemo), or cache this body's prefix (parseInto).
+  const m = prefixes.match(s, start, end);
+  const state = m < 0 ? null : prefixes.value(m);
+  if (state === null) parseInto(s, start, end, outer, false, 0, false, start);
+  else {
+    outer.copyFrom(state.p);
+    parseInto(s, start + prefixes.length(m), end, outer, false, state.flags, state.l4, -1);
+  }
   return outer.take();
 }
 
 const outer = new PacketBuilder();
 
-/** Fills p from s[i, end); in an inner packet stops after the closing `]`. Returns the next index. */
-function parseInto(s: string, i: number, end: number, p: PacketBuilder, inner: boolean): number {
-  let flags = 0;
-  let l4 = false; // PROTO= seen: later LEN/ID/SEQ/TYPE belong to the transport header
+/** Parse state where a flow's packets start to differ: at the (outer) `LEN=`. */
+interface Resume {
+  readonly p: PacketBuilder;
+  readonly flags: number;
+  readonly l4: boolean;
+}
+const prefixes = new PrefixMemo<Resume>(16);
+
+/**
+ * Fills p from s[i, end); in an inner packet stops after the closing `]`. Returns the next index.
+ * flags / l4 carry the state of a resumed parse; snapFrom >= 0 caches s[snapFrom, first LEN=) and the state there.
+ */
+function parseInto(
+  s: string,
+  i: number,
+  end: number,
+  p: PacketBuilder,
+  inner: boolean,
+  flags = 0,
+  l4 = false, // PROTO= seen: later LEN/ID/SEQ/TYPE belong to the transport header
+  snapFrom = -1,
+): number {
   while (i < end) {
-    let e = s.indexOf(' ', i);
-    if (e < 0 || e > end) e = end;
-    if (e === i) {
+    // The token's end e (first space or end) and its first `=` (eq, -1 when none): one scan up to the `=` or the
+    // space, then indexOf for the value's end.
+    let k = i;
+    let c = 0;
+    while (k < end && (c = s.charCodeAt(k)) !== 32 && c !== 61) k++;
+    if (k === i && c === 32) {
       i++; // runs of spaces (ulogd prints two after the prefix)
       continue;
     }
-    const c = s.charCodeAt(i);
-    if (c === 93 && inner) return i + 1;
-    if (c === 91) {
+    let eq = k < end && c === 61 ? k : -1;
+    let e = eq < 0 ? k : s.indexOf(' ', k + 1);
+    if (e < 0 || e > end) e = end;
+    const c0 = s.charCodeAt(i);
+    if (c0 === 93 && inner) return i + 1;
+    if (c0 === 91) {
       i = bracket(s, i, e, end, p, inner);
       continue;
     }
@@ -37,9 +69,8 @@ function parseInto(s: string, i: number, end: number, p: PacketBuilder, inner: b
     if (inner && s.charCodeAt(e - 1) === 93) {
       e--; // `LEN=10]`: the inner packet ends inside the token
       last = true;
+      if (eq >= e) eq = -1;
     }
-    let eq = s.indexOf('=', i);
-    if (eq >= e) eq = -1;
     if (eq < 0) {
       if (e - i === 3 && same(s, i, 'OPT') && s.charCodeAt(e + 1) === 40) {
         // `OPT (0204...)`: hex options; xtables-monitor <= 1.8.8 printed no space after ')'.
@@ -50,6 +81,10 @@ function parseInto(s: string, i: number, end: number, p: PacketBuilder, inner: b
       flags |= flagAt(s, i, e);
     } else {
       const key = keyAt(s, i, eq);
+      if (key === Key.LEN && snapFrom >= 0) {
+        if (i > snapFrom && p.inner === null) prefixes.put(s.slice(snapFrom, i), { p: p.snapshot(), flags, l4 });
+        snapFrom = -1;
+      }
       if (key === Key.ID) {
         const run = digitRun(s, eq + 1, e);
         if (run > 0) idField(parseUint(s, eq + 1, eq + 1 + run), p, l4);
@@ -81,91 +116,4 @@ function bracket(s: string, i: number, e: number, end: number, p: PacketBuilder,
   }
   const close = s.indexOf(']', i);
   return close < 0 || close >= end ? end : close + 1;
-}
-
-/** Applies one KEY=VALUE; returns true for `PROTO=` (what follows belongs to the transport header). */
-function keyValue(s: string, key: Key, v: number, e: number, p: PacketBuilder, l4: boolean): boolean {
-  const num = parseUint(s, v, e); // -1 at once for non-numeric values
-  switch (key) {
-    case Key.IN:
-      p.iif = s.slice(v, e);
-      break;
-    case Key.OUT:
-      p.oif = s.slice(v, e);
-      break;
-    case Key.PHYSIN:
-      p.physin = s.slice(v, e);
-      break;
-    case Key.PHYSOUT:
-      p.physout = s.slice(v, e);
-      break;
-    case Key.MAC:
-      // Raw link-layer header: dst(6) src(6) ethertype(2) for Ethernet.
-      if (e - v === 41) {
-        p.macDst = s.slice(v, v + 17);
-        p.macSrc = s.slice(v + 18, v + 35);
-      }
-      break;
-    case Key.MACSRC:
-      p.macSrc = normalizeMac(s.slice(v, e));
-      break;
-    case Key.MACDST:
-      p.macDst = normalizeMac(s.slice(v, e));
-      break;
-    case Key.SRC:
-    case Key.DST: {
-      const a = normalizeIp(s.slice(v, e));
-      if (a === null) break;
-      p.ipVersion = a.indexOf(':') < 0 ? 4 : 6;
-      if (key === Key.SRC) p.src = a;
-      else p.dst = a;
-      break;
-    }
-    case Key.LEN:
-      if (!l4) p.len = num;
-      break;
-    case Key.TTL:
-    case Key.HOPLIMIT:
-      p.ttl = num;
-      break;
-    case Key.FLOWLBL:
-      p.flowLabel = num;
-      break;
-    case Key.PROTO: {
-      const proto = logProtoAt(s, v, e) ?? protoOf(s.slice(v, e));
-      p.proto = proto ?? null;
-      return true;
-    }
-    case Key.SPT:
-      p.sport = num;
-      break;
-    case Key.DPT:
-      p.dport = num;
-      break;
-    case Key.SEQ:
-      if (num < 0) break;
-      if (p.proto === 'tcp') p.tcpSeq = num;
-      else if (p.proto === 'icmp' || p.proto === 'icmpv6') p.icmpSeq = num;
-      break;
-    case Key.TYPE:
-      if (l4) p.icmpType = num;
-      break;
-    case Key.CODE:
-      if (l4) p.icmpCode = num;
-      break;
-    case Key.MARK: {
-      p.mark = parseHex(s, v, e);
-      break;
-    }
-    case Key.ID: // handled by the caller (it may be glued to the next word)
-    case Key.Other:
-      break;
-  }
-  return false;
-}
-
-/** `ID=` is the IPv4 id before PROTO= and the ICMP echo id after it. */
-function idField(id: number, p: PacketBuilder, l4: boolean): void {
-  if (!l4) p.ipId = id;
-  else if (p.proto === 'icmp' || p.proto === 'icmpv6') p.icmpId = id;
 }

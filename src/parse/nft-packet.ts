@@ -1,5 +1,7 @@
 // The statements of an nft `packet:` line (`iif "eth0" ip saddr 10.0.0.1 ... tcp flags == syn`) → PacketInfo.
 // Pure; no I/O. Unknown statements and raw payload (`@th,64,16 0x6869`) are skipped.
+// Hot path: each word is classified once (length, then char codes) and each value read in place; a flow's leading
+// statements are resumed from a bounded cache (prefix-memo.ts), which never changes an answer.
 import type { PacketInfo } from '../model/packet.js';
 import { normalizeIp, normalizeMac } from './addr.js';
 import { same } from './log-keys.js';
@@ -7,12 +9,9 @@ import { icmpCodeOf, icmpTypeOf } from './nft-icmp.js';
 import { parseNum } from './num.js';
 import { protoOf } from './proto.js';
 import { PacketBuilder } from './packet-builder.js';
-import { nftFlagBit } from './tcp-flags.js';
-
-/** Token [a, b) equals lit. */
-function is(s: string, a: number, b: number, lit: string): boolean {
-  return b - a === lit.length && same(s, a, lit);
-}
+import { PrefixMemo } from './prefix-memo.js';
+import { nftFlagBitsAt } from './tcp-flags.js';
+import { F, fieldWord, K, stmtWord } from './nft-words.js';
 
 /** Start of the next token at or after i (skips spaces), or n. */
 function next(s: string, i: number, n: number): number {
@@ -28,148 +27,160 @@ function end(s: string, i: number, n: number): number {
 /** Parses s[start, n) (n defaults to the line end). */
 export function parseNftPacket(s: string, start: number, n: number = s.length): PacketInfo {
   const p = scratch;
-  let i = next(s, start, n);
+  const i0 = next(s, start, n);
+  // The statements before the anchor (where a flow's packets start to differ) come from a cached prefix of this
+  // flow and hook (see PrefixMemo), or are parsed and cached; the rest is parsed.
+  const m = prefixes.match(s, i0, n);
+  const state = m < 0 ? null : prefixes.value(m);
+  let a: number;
+  if (state !== null) {
+    p.copyFrom(state);
+    a = next(s, i0 + prefixes.length(m), n);
+  } else {
+    a = run(s, i0, n, p, true);
+    if (a > i0) prefixes.put(s.slice(i0, a), p.snapshot());
+  }
+  if (a >= 0 && a < n) run(s, a, n, p, false);
+  return p.take();
+}
+
+/**
+ * Runs the statements from i into p. With toAnchor, stops at the anchor statement and returns its index;
+ * otherwise (or at the end of the body first) returns -1.
+ */
+function run(s: string, i: number, n: number, p: PacketBuilder, toAnchor: boolean): number {
   while (i < n) {
     const kE = end(s, i, n);
-    const k0 = s.charCodeAt(i);
+    const k = stmtWord(s, i, kE);
     const vS0 = next(s, kE, n);
     const vE0 = end(s, vS0, n);
-    if (k0 === 64) {
+    if (k === K.Raw) {
       i = next(s, vE0, n); // raw payload `@th,64,96 0x...`: bytes nft could not decode
       continue;
     }
     // iif / oif / iifname / oifname take one value: a quoted name, or the ifindex when unknown.
-    if ((k0 === 105 || k0 === 111) && (is(s, i + 1, kE, 'if') || is(s, i + 1, kE, 'ifname'))) {
+    if (k === K.Iif || k === K.Oif) {
       const name = unquote(s, vS0, vE0);
-      if (k0 === 105) p.iif = name;
+      if (k === K.Iif) p.iif = name;
       else p.oif = name;
       i = next(s, vE0, n);
       continue;
     }
-    if (vS0 >= n) break;
-    if (k0 === 116 && is(s, i, kE, 'tcp') && is(s, vS0, vE0, 'flags')) {
+    if (vS0 >= n) return -1;
+    const f = fieldWord(s, vS0, vE0);
+    if (toAnchor && isAnchor(k, f)) return i;
+    if (k === K.Tcp && f === F.Flags) {
       i = tcpFlags(s, next(s, vE0, n), n, p);
       p.proto = 'tcp';
       continue;
     }
     const vS = next(s, vE0, n);
     const vE = end(s, vS, n);
-    statement(s, i, kE, vS0, vE0, vS, vE, p);
+    if (k !== K.Other) statement(s, k, f, vS, vE, p);
     i = next(s, vE, n);
   }
-  return p.take();
+  return -1;
 }
 
 const scratch = new PacketBuilder();
+const prefixes = new PrefixMemo<PacketBuilder>(32);
+
+/** Where a flow's packets start to differ: the IP id / length, or the transport header. */
+function isAnchor(k: number, f: number): boolean {
+  switch (k) {
+    case K.Ip:
+    case K.Ip6:
+      return f === F.Id || f === F.Length;
+    case K.Icmp:
+    case K.Icmpv6:
+    case K.Tcp:
+    case K.Udp:
+    case K.Udplite:
+    case K.Sctp:
+    case K.Dccp:
+      return true;
+    default:
+      return false;
+  }
+}
 
 function unquote(s: string, a: number, b: number): string {
   if (b - a >= 2 && s.charCodeAt(a) === 34 && s.charCodeAt(b - 1) === 34) return s.slice(a + 1, b - 1);
   return s.slice(a, b);
 }
 
-/** One `<proto> <field> <value>` statement. */
-function statement(
-  s: string,
-  k: number,
-  kE: number,
-  f: number,
-  fE: number,
-  v: number,
-  vE: number,
-  p: PacketBuilder,
-): void {
-  switch (s.charCodeAt(k)) {
-    case 105: // i: ip, ip6, icmp, icmpv6
-      if (is(s, k, kE, 'ip')) {
-        p.ipVersion = 4;
-        ipField(s, f, fE, v, vE, p);
-      } else if (is(s, k, kE, 'ip6')) {
-        p.ipVersion = 6;
-        ipField(s, f, fE, v, vE, p);
-      } else if (is(s, k, kE, 'icmp') || is(s, k, kE, 'icmpv6')) icmpField(s, kE - k === 6, f, fE, v, vE, p);
+/** One `<proto> <field> <value>` statement; the value is s[v, vE). */
+function statement(s: string, k: number, f: number, v: number, vE: number, p: PacketBuilder): void {
+  switch (k) {
+    case K.Ip:
+    case K.Ip6:
+      p.ipVersion = k === K.Ip ? 4 : 6;
+      ipField(s, f, v, vE, p);
       return;
-    case 101: // e: ether
-      if (!is(s, k, kE, 'ether')) return;
-      if (is(s, f, fE, 'saddr')) p.macSrc = normalizeMac(s.slice(v, vE));
-      else if (is(s, f, fE, 'daddr')) p.macDst = normalizeMac(s.slice(v, vE));
+    case K.Icmp:
+    case K.Icmpv6:
+      icmpField(s, k === K.Icmpv6, f, v, vE, p);
       return;
-    case 109: // m: meta
-      if (!is(s, k, kE, 'meta')) return;
-      if (is(s, f, fE, 'mark')) {
-        p.mark = parseNum(s, v, vE);
-      } else if (is(s, f, fE, 'l4proto')) setProto(p, s.slice(v, vE));
+    case K.Ether:
+      if (f === F.Saddr) p.macSrc = normalizeMac(s.slice(v, vE));
+      else if (f === F.Daddr) p.macDst = normalizeMac(s.slice(v, vE));
       return;
-    case 116: // t: tcp
-    case 117: // u: udp, udplite
-    case 115: // s: sctp
-    case 100: // d: dccp
-      if (is(s, k, kE, 'tcp') || is(s, k, kE, 'udp')) portField(s, k, kE, f, fE, v, vE, p);
-      else if (is(s, k, kE, 'udplite') || is(s, k, kE, 'sctp') || is(s, k, kE, 'dccp'))
-        portField(s, k, kE, f, fE, v, vE, p);
+    case K.Meta:
+      if (f === F.Mark) p.mark = parseNum(s, v, vE);
+      else if (f === F.L4proto) setProto(p, s.slice(v, vE));
+      return;
+    case K.Tcp:
+    case K.Udp:
+    case K.Udplite:
+    case K.Sctp:
+    case K.Dccp:
+      portField(s, k, f, v, vE, p);
   }
 }
 
-function portField(
-  s: string,
-  k: number,
-  kE: number,
-  f: number,
-  fE: number,
-  v: number,
-  vE: number,
-  p: PacketBuilder,
-): void {
-  p.proto = kE - k === 3 ? (s.charCodeAt(k) === 116 ? 'tcp' : 'udp') : (protoOf(s.slice(k, kE)) ?? 'udp');
+function portField(s: string, k: number, f: number, v: number, vE: number, p: PacketBuilder): void {
+  p.proto = k === K.Tcp ? 'tcp' : k === K.Udp ? 'udp' : k === K.Udplite ? 'udplite' : k === K.Sctp ? 'sctp' : 'dccp';
   const num = parseNum(s, v, vE);
   if (num < 0) return;
-  if (is(s, f, fE, 'sport')) p.sport = num;
-  else if (is(s, f, fE, 'dport')) p.dport = num;
-  else if (is(s, f, fE, 'sequence')) p.tcpSeq = num;
+  if (f === F.Sport) p.sport = num;
+  else if (f === F.Dport) p.dport = num;
+  else if (f === F.Sequence) p.tcpSeq = num;
 }
 
-function icmpField(s: string, v6: boolean, f: number, fE: number, v: number, vE: number, p: PacketBuilder): void {
+function icmpField(s: string, v6: boolean, f: number, v: number, vE: number, p: PacketBuilder): void {
   p.proto = v6 ? 'icmpv6' : 'icmp';
   let num: number;
-  if (is(s, f, fE, 'type')) {
+  if (f === F.Type) {
     if ((num = icmpTypeOf(s.slice(v, vE), v6)) >= 0) p.icmpType = num;
-  } else if (is(s, f, fE, 'code')) {
+  } else if (f === F.Code) {
     if ((num = icmpCodeOf(s.slice(v, vE), v6)) >= 0) p.icmpCode = num;
-  } else if (is(s, f, fE, 'id')) {
+  } else if (f === F.Id) {
     if ((num = parseNum(s, v, vE)) >= 0) p.icmpId = num;
-  } else if (is(s, f, fE, 'sequence')) {
+  } else if (f === F.Sequence) {
     if ((num = parseNum(s, v, vE)) >= 0) p.icmpSeq = num;
   }
 }
 
-function ipField(s: string, f: number, fE: number, v: number, vE: number, p: PacketBuilder): void {
-  const num = parseNum(s, v, vE);
-  switch (s.charCodeAt(f)) {
-    case 115: // saddr
-    case 100: // daddr
-      if (is(s, f + 1, fE, 'addr')) {
-        const a = normalizeIp(s.slice(v, vE));
-        if (a === null) return;
-        if (s.charCodeAt(f) === 115) p.src = a;
-        else p.dst = a;
-      }
+function ipField(s: string, f: number, v: number, vE: number, p: PacketBuilder): void {
+  switch (f) {
+    case F.Saddr:
+    case F.Daddr: {
+      const a = normalizeIp(s.slice(v, vE));
+      if (a === null) return;
+      if (f === F.Saddr) p.src = a;
+      else p.dst = a;
       return;
-    case 116: // ttl
-    case 104: // hoplimit
-      if (num >= 0 && (is(s, f, fE, 'ttl') || is(s, f, fE, 'hoplimit'))) p.ttl = num;
+    }
+    case F.Protocol:
+      setProto(p, s.slice(v, vE));
       return;
-    case 105: // id
-      if (num >= 0 && is(s, f, fE, 'id')) p.ipId = num;
-      return;
-    case 108: // length
-      if (num >= 0 && is(s, f, fE, 'length')) p.len = num;
-      return;
-    case 102: // flowlabel
-      if (num >= 0 && is(s, f, fE, 'flowlabel')) p.flowLabel = num;
-      return;
-    case 112: // protocol
-    case 110: // nexthdr
-      if (is(s, f, fE, 'protocol') || is(s, f, fE, 'nexthdr')) setProto(p, s.slice(v, vE));
   }
+  const num = parseNum(s, v, vE);
+  if (num < 0) return;
+  if (f === F.Ttl) p.ttl = num;
+  else if (f === F.Id) p.ipId = num;
+  else if (f === F.Length) p.len = num;
+  else if (f === F.Flowlabel) p.flowLabel = num;
 }
 
 function setProto(p: PacketBuilder, text: string): void {
@@ -181,13 +192,13 @@ function setProto(p: PacketBuilder, text: string): void {
 function tcpFlags(s: string, i: number, n: number, p: PacketBuilder): number {
   let bits = 0;
   let e = end(s, i, n);
-  if (is(s, i, e, '==') || is(s, i, e, '!=')) {
+  if (e - i === 2 && (same(s, i, '==') || same(s, i, '!='))) {
     i = next(s, e, n);
     e = end(s, i, n);
   }
   for (;;) {
     if (s.charCodeAt(i) === 48 && s.charCodeAt(i + 1) === 120) bits |= Math.max(0, parseNum(s, i, e));
-    else for (const w of s.slice(i, e).split(',')) bits |= nftFlagBit(w);
+    else bits |= nftFlagBitsAt(s, i, e);
     i = next(s, e, n);
     if (!(s.charCodeAt(i) === 124 && s.charCodeAt(i + 1) === 32)) break;
     i = next(s, i + 1, n);

@@ -1,126 +1,178 @@
 // One line of `nft monitor trace` (also `-a`, `-nn`, and plain `nft monitor`) → ParseOutcome.
 // Header `trace id <hex> <family> <table> <chain> ` then packet: | rule | unknown rule handle | verdict | policy | conntrack:.
-// Pure; no I/O; never throws.
-import type { Family } from '../model/common.js';
+// Pure; no I/O; never throws. Bounded caches (packet bodies, rule-line templates) are the only state and never
+// change an answer: see packet-memo.ts, step-template.ts.
+import type { Family, StepVerdict } from '../model/common.js';
 import type { TraceEvent } from '../model/event.js';
+import type { PacketInfo } from '../model/packet.js';
 import type { ParseOutcome } from '../model/parse.js';
 import { parseHashLine } from './diagnostics.js';
 import { parseNftPacket } from './nft-packet.js';
+import { same } from './log-keys.js';
+import { familyAt, isDigit, isHexId, isPacketAt, isTraceIdLine } from './nft-head.js';
+import { PacketMemo } from './packet-memo.js';
+import { lastIndexOfChar, lastIndexOfLit } from './scan.js';
+import { isStep, StepTemplates } from './step-template.js';
 import { digitRun, parseUint } from './num.js';
 import { ignored, oneEvent, unparsed } from './outcome.js';
-import { nftVerdict } from './verdict.js';
-
-const FAMILIES = new Map<string, Family>([
-  ['ip', 'ip'],
-  ['ip6', 'ip6'],
-  ['inet', 'inet'],
-  ['arp', 'arp'],
-  ['bridge', 'bridge'],
-  ['netdev', 'netdev'],
-]);
+import { nftVerdictAt, type VerdictInfo } from './verdict.js';
 
 /** First words of the ruleset events `nft monitor` interleaves with trace lines. */
 const RULESET_EVENTS = new Set(['add', 'insert', 'delete', 'replace', 'destroy', 'flush', 'reset', 'rename', 'update']);
 
 interface Header {
-  readonly source: 'nft';
-  readonly traceId: string;
-  readonly family: Family;
-  readonly table: string;
-  readonly chain: string;
+  traceId: string;
+  family: Family;
+  table: string;
+  chain: string;
 }
 
+/** The current line's header: one scratch record (parsers are not re-entrant), read into each event's own fields. */
+const h: Header = { traceId: '', family: 'ip', table: '', chain: '' };
+const packets = new PacketMemo();
+const templates = new StepTemplates();
+
 export function parseNftLine(line: string): ParseOutcome {
-  if (!line.startsWith('trace id ')) return nonTrace(line);
-  const n = line.length;
+  if (!isTraceIdLine(line)) return nonTrace(line);
   const idE = line.indexOf(' ', 9);
   const famE = idE < 0 ? -1 : line.indexOf(' ', idE + 1);
   const tabE = famE < 0 ? -1 : line.indexOf(' ', famE + 1);
-  if (tabE < 0 || tabE + 1 >= n) return unparsed('nft: truncated trace header', line);
-  if (!isHexId(line, 9, idE)) return unparsed('nft: trace id is not hex', line);
-  const family = FAMILIES.get(line.slice(idE + 1, famE));
-  if (family === undefined) return unparsed(`nft: unknown family "${line.slice(idE + 1, famE)}"`, line);
+  if (tabE < 0 || tabE + 1 >= line.length) return unparsed('nft: truncated trace header', line);
   // Chain names may contain '/' (kube-proxy) but never a space: the header is the first 5 spaces.
   const chainE = line.indexOf(' ', tabE + 1);
-  const h: Header = {
-    source: 'nft',
-    traceId: line.slice(9, idE),
-    family,
-    table: line.slice(famE + 1, tabE),
-    chain: chainE < 0 ? line.slice(tabE + 1) : line.slice(tabE + 1, chainE),
-  };
-  const b = chainE < 0 ? n : chainE + 1;
-  const ev = body(line, b, h);
-  return typeof ev === 'string' ? unparsed(ev, line) : oneEvent('nft', ev);
+  // A rule / policy / verdict line seen before for another packet (same text after the trace id).
+  const rest = chainE > 0 && isPacketAt(line, chainE + 1) ? null : line.slice(idE + 1);
+  const known = rest !== null && isHexId(line, 9, idE) ? templates.get(rest, line.slice(9, idE)) : null;
+  if (known !== null) return oneEvent('nft', known);
+  const ev = parse(line, idE, famE, tabE, chainE);
+  if (typeof ev === 'string') return unparsed(ev, line);
+  if (rest !== null && isStep(ev)) templates.put(rest, ev);
+  return oneEvent('nft', ev);
+}
+
+/** The event of a `trace id ` line given its header's spaces, or the reason it is not one. */
+function parse(line: string, idE: number, famE: number, tabE: number, chainE: number): TraceEvent | string {
+  if (!isHexId(line, 9, idE)) return 'nft: trace id is not hex';
+  const family = familyAt(line, idE + 1, famE);
+  if (family === null) return `nft: unknown family "${line.slice(idE + 1, famE)}"`;
+  h.traceId = line.slice(9, idE);
+  h.family = family;
+  h.table = line.slice(famE + 1, tabE);
+  h.chain = chainE < 0 ? line.slice(tabE + 1) : line.slice(tabE + 1, chainE);
+  return body(line, chainE < 0 ? line.length : chainE + 1);
 }
 
 /** The event after the header, or the reason it is not one. */
-function body(line: string, b: number, h: Header): TraceEvent | string {
+function body(line: string, b: number): TraceEvent | string {
   switch (line.charCodeAt(b)) {
     case 112: // p
-      if (line.startsWith('packet:', b)) return { kind: 'packet', ...h, packet: parseNftPacket(line, b + 7) };
-      if (line.startsWith('policy ', b))
-        return { kind: 'policy', ...h, verdict: nftVerdict(line.slice(b + 7)).verdict };
+      if (isPacketAt(line, b)) return packetEvent(packet(line, b + 7));
+      if (line.startsWith('policy ', b)) return policyEvent(nftVerdictAt(line, b + 7, line.length).verdict);
       break;
     case 114: // r
-      if (line.startsWith('rule ', b)) return rule(line, b + 5, h);
+      if (line.startsWith('rule ', b)) return rule(line, b + 5);
       break;
     case 117: // u
-      if (line.startsWith('unknown rule handle ', b)) return unknownRule(line, b + 20, h);
+      if (line.startsWith('unknown rule handle ', b)) return unknownRule(line, b + 20);
       break;
     case 118: // v
       if (line.startsWith('verdict ', b)) {
         // RETURN event of older kernels (`verdict continue|return`); nft <= 0.9.0 printed the policy this way too.
-        const v = nftVerdict(line.slice(b + 8));
-        return { kind: 'return', ...h, verdict: v.verdict, target: v.target };
+        const v = nftVerdictAt(line, b + 8, line.length);
+        return { kind: 'return', source: 'nft', ...header(), verdict: v.verdict, target: v.target };
       }
       break;
     case 99: // c
-      if (line.startsWith('conntrack: ', b)) return conntrack(line, b + 11, h);
+      if (line.startsWith('conntrack: ', b)) return conntrack(line, b + 11);
       break;
     default:
       // nft <= 0.9.0 printed the policy event with an empty body (commit 78ba4ffd).
-      if (line.trimEnd().length <= b) return { kind: 'policy', ...h, verdict: 'unknown' };
+      if (line.trimEnd().length <= b) return policyEvent('unknown');
   }
   return 'nft: unknown trace record';
 }
 
-/** `rule <text>[ # handle N] (verdict <v>)`; text keeps nft's double spaces, only its end is trimmed. */
-function rule(line: string, t: number, h: Header): TraceEvent | string {
-  const vIdx = line.lastIndexOf(' (verdict ');
-  const close = line.lastIndexOf(')');
-  if (vIdx < t - 1 || close < vIdx) return 'nft: rule without "(verdict ...)"';
-  const v = nftVerdict(line.slice(vIdx + 10, close));
-  let textEnd = vIdx;
-  let handle: number | null = null;
-  const hIdx = vIdx > t ? line.lastIndexOf(' # handle ', vIdx - 1) : -1;
-  if (hIdx >= t - 1 && hIdx + 10 < vIdx && digitRun(line, hIdx + 10, vIdx) === vIdx - hIdx - 10) {
-    handle = parseUint(line, hIdx + 10, vIdx);
-    textEnd = hIdx;
-  }
-  const text = textEnd > t ? line.slice(t, textEnd).trimEnd() : '';
-  return { kind: 'rule', ...h, handle, text, verdict: v.verdict, target: v.target };
+/** The packet statements after `packet:`; repeated bodies (one per base chain) share one frozen PacketInfo. */
+function packet(line: string, at: number): PacketInfo {
+  const text = line.slice(at);
+  return packets.get(text) ?? packets.put(text, parseNftPacket(line, at));
 }
 
-/** `unknown rule handle N (verdict V)`: the rule was added after nft filled its cache. */
-function unknownRule(line: string, at: number, h: Header): TraceEvent | string {
-  const run = digitRun(line, at, line.length);
-  const vIdx = line.indexOf(' (verdict ', at);
-  const close = line.lastIndexOf(')');
-  if (run === 0 || vIdx !== at + run || close < vIdx) return 'nft: malformed "unknown rule handle" record';
-  const v = nftVerdict(line.slice(vIdx + 10, close));
+// Events spell out the header fields (no spread of a header object: object spread is slow on this path).
+function packetEvent(p: PacketInfo): TraceEvent {
+  return {
+    kind: 'packet',
+    source: 'nft',
+    traceId: h.traceId,
+    family: h.family,
+    table: h.table,
+    chain: h.chain,
+    packet: p,
+  };
+}
+
+function policyEvent(verdict: StepVerdict): TraceEvent {
+  return {
+    kind: 'policy',
+    source: 'nft',
+    traceId: h.traceId,
+    family: h.family,
+    table: h.table,
+    chain: h.chain,
+    verdict,
+  };
+}
+
+function ruleEvent(handle: number | null, text: string | null, v: VerdictInfo): TraceEvent {
   return {
     kind: 'rule',
-    ...h,
-    handle: parseUint(line, at, at + run),
-    text: null,
+    source: 'nft',
+    traceId: h.traceId,
+    family: h.family,
+    table: h.table,
+    chain: h.chain,
+    handle,
+    text,
     verdict: v.verdict,
     target: v.target,
   };
 }
 
+/** A copy of the header, for the rare records built with a spread. */
+function header(): Header {
+  return { traceId: h.traceId, family: h.family, table: h.table, chain: h.chain };
+}
+
+/** `rule <text>[ # handle N] (verdict <v>)`; text keeps nft's double spaces, only its end is trimmed. */
+function rule(line: string, t: number): TraceEvent | string {
+  const close = lastIndexOfChar(line, 41); // ')'
+  const vIdx = lastIndexOfLit(line, ' (verdict ');
+  if (vIdx < t - 1 || close < vIdx) return 'nft: rule without "(verdict ...)"';
+  const v = nftVerdictAt(line, vIdx + 10, close);
+  let textEnd = vIdx;
+  let handle: number | null = null;
+  // `# handle N` right before the verdict: the digits back from vIdx, then the literal (the last one before vIdx).
+  let d = vIdx;
+  while (d > t && isDigit(line.charCodeAt(d - 1))) d--;
+  const hIdx = d - 10;
+  if (vIdx > t && d < vIdx && hIdx >= t - 1 && same(line, hIdx, ' # handle ')) {
+    handle = parseUint(line, d, vIdx);
+    textEnd = hIdx;
+  }
+  return ruleEvent(handle, textEnd > t ? line.slice(t, textEnd).trimEnd() : '', v);
+}
+
+/** `unknown rule handle N (verdict V)`: the rule was added after nft filled its cache. */
+function unknownRule(line: string, at: number): TraceEvent | string {
+  const run = digitRun(line, at, line.length);
+  const vIdx = line.indexOf(' (verdict ', at);
+  const close = lastIndexOfChar(line, 41); // ')'
+  if (run === 0 || vIdx !== at + run || close < vIdx) return 'nft: malformed "unknown rule handle" record';
+  return ruleEvent(parseUint(line, at, at + run), null, nftVerdictAt(line, vIdx + 10, close));
+}
+
 /** `conntrack: ct direction original ct state new [ct status a,b] ct id N` (nft >= 1.1.4, kernel >= 6.16). */
-function conntrack(line: string, at: number, h: Header): TraceEvent {
+function conntrack(line: string, at: number): TraceEvent {
   const words = line.slice(at).trim().split(' ');
   let direction: string | null = null;
   let state: string | null = null;
@@ -139,16 +191,7 @@ function conntrack(line: string, at: number, h: Header): TraceEvent {
     } else continue;
     i += 2;
   }
-  return { kind: 'conntrack', ...h, direction, state, status, ctId };
-}
-
-function isHexId(s: string, a: number, b: number): boolean {
-  if (b - a < 1 || b - a > 16) return false;
-  for (let i = a; i < b; i++) {
-    const c = s.charCodeAt(i) | 0x20;
-    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
-  }
-  return true;
+  return { kind: 'conntrack', source: 'nft', ...header(), direction, state, status, ctId };
 }
 
 /** Lines of `nft monitor` that are not trace records. */

@@ -1,5 +1,5 @@
 // Constructors for ParseOutcome values, so every parser words and shapes them the same way.
-// Pure; no I/O.
+// Pure; no I/O (a few shared, frozen `ignored` outcomes are the only state).
 import type { Dialect } from '../model/common.js';
 import type { TraceEvent } from '../model/event.js';
 import type { ParseOutcome } from '../model/parse.js';
@@ -15,8 +15,16 @@ export function oneEvent(dialect: Dialect, event: TraceEvent): ParseOutcome {
   return { kind: 'events', dialect, events: [event] };
 }
 
+/** Ignored outcomes carry nothing but a reason (one of a few literals): one frozen object per reason is shared. */
+const IGNORED = new Map<string, ParseOutcome>();
+
 export function ignored(reason: string): ParseOutcome {
-  return { kind: 'ignored', reason };
+  let o = IGNORED.get(reason);
+  if (o === undefined) {
+    o = Object.freeze({ kind: 'ignored', reason } as const);
+    if (IGNORED.size < 64) IGNORED.set(reason, o);
+  }
+  return o;
 }
 
 export function unparsed(reason: string, line: string): ParseOutcome {

@@ -2,6 +2,7 @@
 // PacketInfo with only the fields seen, always in the model's key order. Pure; no I/O.
 import type { PacketInfo, Proto } from '../model/packet.js';
 import { tcpFlagNames } from './tcp-flags.js';
+import { own } from './text-memo.js';
 
 export class PacketBuilder {
   ipVersion: 0 | 4 | 6 = 0;
@@ -61,6 +62,49 @@ export class PacketBuilder {
     return p;
   }
 
+  /** A copy to resume parsing from later (see PrefixMemo); its strings are copied (see own()). */
+  snapshot(): PacketBuilder {
+    const c = new PacketBuilder();
+    c.copyFrom(this);
+    c.src = ownOrNull(this.src);
+    c.dst = ownOrNull(this.dst);
+    c.iif = ownOrNull(this.iif);
+    c.oif = ownOrNull(this.oif);
+    c.physin = ownOrNull(this.physin);
+    c.physout = ownOrNull(this.physout);
+    c.macSrc = ownOrNull(this.macSrc);
+    c.macDst = ownOrNull(this.macDst);
+    return c;
+  }
+
+  /** Takes every field of o. */
+  copyFrom(o: PacketBuilder): void {
+    this.ipVersion = o.ipVersion;
+    this.proto = o.proto;
+    this.src = o.src;
+    this.dst = o.dst;
+    this.sport = o.sport;
+    this.dport = o.dport;
+    this.iif = o.iif;
+    this.oif = o.oif;
+    this.physin = o.physin;
+    this.physout = o.physout;
+    this.len = o.len;
+    this.ttl = o.ttl;
+    this.ipId = o.ipId;
+    this.flowLabel = o.flowLabel;
+    this.tcpBits = o.tcpBits;
+    this.tcpSeq = o.tcpSeq;
+    this.icmpType = o.icmpType;
+    this.icmpCode = o.icmpCode;
+    this.icmpId = o.icmpId;
+    this.icmpSeq = o.icmpSeq;
+    this.mark = o.mark;
+    this.macSrc = o.macSrc;
+    this.macDst = o.macDst;
+    this.inner = o.inner;
+  }
+
   private reset(): void {
     this.ipVersion = 0;
     this.proto = this.src = this.dst = this.iif = this.oif = this.physin = this.physout = null;
@@ -70,4 +114,8 @@ export class PacketBuilder {
     this.macSrc = this.macDst = null;
     this.inner = null;
   }
+}
+
+function ownOrNull(s: string | null): string | null {
+  return s === null ? null : own(s);
 }

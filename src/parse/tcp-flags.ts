@@ -64,3 +64,38 @@ export function nftFlagBit(word: string): number {
       return logFlagBit(word.toUpperCase());
   }
 }
+
+/** Bits of the comma-separated nft flag words in s[a, b) (`syn,ack`): nftFlagBit of each, without allocating. */
+export function nftFlagBitsAt(s: string, a: number, b: number): number {
+  let bits = 0;
+  for (let w = a; ;) {
+    let c = s.indexOf(',', w);
+    if (c < 0 || c > b) c = b;
+    bits |= nftFlagBitAt(s, w, c);
+    if (c >= b) return bits;
+    w = c + 1;
+  }
+}
+
+/** nftFlagBit(s.slice(a, b)) for ASCII words, in place; anything else takes that exact path. */
+function nftFlagBitAt(s: string, a: number, b: number): number {
+  const n = b - a;
+  if (n < 1 || n > 3) return 0; // upper-casing never shortens a word
+  let folded = 0;
+  for (let i = a; i < b; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128) return nftFlagBit(s.slice(a, b)); // toUpperCase maps a few non-ASCII letters onto ASCII ones
+    folded = (folded << 8) | c | 0x20; // ASCII letters of either case fold onto the lower-case one, nothing else does
+  }
+  // `ecn` exactly (nft's name for ECE; `ECN` is no flag word), else a flag name in any case.
+  if (folded === ECN)
+    return s.charCodeAt(a) === 101 && s.charCodeAt(a + 1) === 99 && s.charCodeAt(a + 2) === 110 ? TCP_ECE : 0;
+  return FOLDED.get(folded) ?? 0;
+}
+
+const fold = (w: string): number => [...w].reduce((f, ch) => (f << 8) | ch.charCodeAt(0), 0);
+const ECN = fold('ecn');
+/** Flag names folded to lower case, one byte per letter. */
+const FOLDED = new Map<number, number>(
+  ['syn', 'ack', 'fin', 'rst', 'psh', 'urg', 'ece', 'cwr', 'ae'].map((w) => [fold(w), logFlagBit(w.toUpperCase())]),
+);

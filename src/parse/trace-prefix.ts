@@ -1,10 +1,11 @@
 // The legacy `TRACE: <table>:<chain>:<rule|return|policy>:<num> ` prefix and the log-step event built around it.
-// Pure; no I/O.
+// Pure; no I/O (a bounded cache of parsed prefixes is the only state).
 import type { Hook } from '../model/common.js';
 import type { TraceEvent } from '../model/event.js';
 import type { PacketInfo } from '../model/packet.js';
 import { same } from './log-keys.js';
 import { digitRun, parseUint } from './num.js';
+import { own, TextMemo } from './text-memo.js';
 
 export interface TracePrefix {
   readonly table: string;
@@ -15,8 +16,28 @@ export interface TracePrefix {
   readonly end: number;
 }
 
+/** A chain position without the index where it ended: what the memo keeps. */
+type Position = Omit<TracePrefix, 'end'>;
+
+/** Every packet passes the same chain positions: parsed prefixes are kept, keyed by their text. */
+const positions = new TextMemo<Position>();
+
 /** Parses s at `at` (just after `TRACE: `); a string is the reason it is not the exact shape (decoys). */
 export function parseTracePrefix(s: string, at: number): TracePrefix | string {
+  // A valid prefix holds no space and ends at the first one (or the end of s): that text is the key.
+  const sp = s.indexOf(' ', at);
+  const end = sp < 0 ? s.length : sp;
+  const text = s.slice(at, end);
+  const hit = positions.get(text);
+  if (hit !== null) return { table: hit.table, chain: hit.chain, entry: hit.entry, position: hit.position, end };
+  const p = parse(s, at);
+  if (typeof p !== 'string' && p.end === end) {
+    positions.put(text, { table: own(p.table), chain: own(p.chain), entry: p.entry, position: p.position });
+  }
+  return p;
+}
+
+function parse(s: string, at: number): TracePrefix | string {
   const tabE = fieldEnd(s, at);
   if (tabE <= at || s.charCodeAt(tabE) !== 58) return DECOY;
   const chainE = fieldEnd(s, tabE + 1);
