@@ -38,10 +38,14 @@ async function orphanRules(netns: string | null): Promise<Stale[]> {
     ['iptables-legacy-save', 'iptables-legacy'],
     ['ip6tables-legacy-save', 'ip6tables-legacy'],
   ] as const) {
-    const r = await runCommand({ argv: [save, '-t', 'raw'], netns });
+    // Not `-t raw`: asking for a table instantiates it in a namespace that had none (a firewall change).
+    // Without -t the save tool dumps only the tables that exist.
+    const r = await runCommand({ argv: [save], netns });
     if (!r.ok) continue;
+    let table = '';
     for (const line of r.stdout.split('\n')) {
-      if (!line.startsWith('-A ')) continue;
+      if (line.startsWith('*')) table = line.slice(1).trim();
+      if (table !== 'raw' || !line.startsWith('-A ')) continue;
       const args = tokenizeIptables(line).map((t) => t.value);
       const comment = args[args.indexOf('--comment') + 1];
       const session = comment !== undefined && args.includes('--comment') ? sessionOfComment(comment) : null;

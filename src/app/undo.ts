@@ -21,6 +21,20 @@ export function existsCheck(remove: CommandSpec): CommandSpec | null {
   return null;
 }
 
+/** The command that succeeds only while the object an install command added is still there. */
+export function installedCheck(install: CommandSpec): CommandSpec | null {
+  const a = install.argv;
+  if (a[0] === 'nft' && a[1] === '-f') {
+    const m = /^table (\S+) (\S+) \{/m.exec(install.stdin ?? '');
+    return m ? { argv: ['nft', 'list', 'table', m[1]!, m[2]!], netns: install.netns ?? null } : null;
+  }
+  const i = a.indexOf('-I');
+  const chain = a[i + 1];
+  if (i <= 0 || chain === undefined) return null;
+  const rest = /^\d+$/.test(a[i + 2] ?? '') ? a.slice(i + 3) : a.slice(i + 2);
+  return { ...install, argv: [...a.slice(0, i), '-C', chain, ...rest] };
+}
+
 /** Runs the remove commands; an object already gone is fine. Reports what is provably still there. */
 export async function removeAll(remove: readonly CommandSpec[]): Promise<string[]> {
   const leftovers: string[] = [];
@@ -30,6 +44,18 @@ export async function removeAll(remove: readonly CommandSpec[]): Promise<string[
     if (check && (await runCommand(check)).ok) leftovers.push(displayCommand(cmd));
   }
   return leftovers;
+}
+
+/**
+ * What a run that sets `key` must put back when it ends: the value from before any live fwtrace run
+ * changed it. A live session that set it first holds that value; this one inherits it, so whichever
+ * run ends last restores the original (restoreSysctl skips while another live session needs the key).
+ */
+export async function sysctlToRestore(session: string, key: string): Promise<{ key: string; restore: string } | null> {
+  const holder = (await listStates()).find((s) => s.session !== session && s.sysctl?.key === key && isAlive(s.pid));
+  if (holder?.sysctl) return { key, restore: holder.sysctl.restore };
+  const now = await readSysctl(key);
+  return now === null ? null : { key, restore: now };
 }
 
 /** Puts a sysctl back unless another live session still needs the value. */

@@ -27,6 +27,12 @@ async function listensToNftrace(pid: number): Promise<boolean> {
   });
 }
 
+/** False once the process has exited (gone, or a zombie not yet reaped). */
+async function isRunning(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return stat !== '' && !/^\d+ \(.*\) [ZX] /.test(stat);
+}
+
 /** Polls until the reader listens; false after `timeoutMs` or when the process is gone. */
 export async function waitReady(pid: number, check: ReadyCheck, timeoutMs = 5000): Promise<boolean> {
   if (check.kind === 'settle') {
@@ -35,6 +41,7 @@ export async function waitReady(pid: number, check: ReadyCheck, timeoutMs = 5000
   }
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (!(await isRunning(pid))) return false;
     const ready = check.kind === 'nftrace-socket' ? await listensToNftrace(pid) : (await fdTargets(pid)).includes(check.path);
     if (ready) return true;
     await new Promise((r) => setTimeout(r, 20));

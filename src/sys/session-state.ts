@@ -3,6 +3,7 @@
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import type { CommandSpec } from '../model/command.js';
 import type { BackendId } from '../model/plan.js';
+import { EXIT, ToolError } from '../errors.js';
 
 export interface SessionState {
   readonly session: string;
@@ -23,10 +24,16 @@ export function statePath(session: string): string {
   return `${STATE_DIR}/${session}.json`;
 }
 
+/** Writes the state file before anything changes; failing here is an error the user can act on. */
 export async function writeState(state: SessionState): Promise<string> {
-  await mkdir(STATE_DIR, { recursive: true, mode: 0o700 });
   const path = statePath(state.session);
-  await writeFile(path, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+  try {
+    await mkdir(STATE_DIR, { recursive: true, mode: 0o700 });
+    await writeFile(path, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    throw new ToolError(`cannot write the session state file ${path} (${why}); nothing was changed`, EXIT.runtime, 'fwtrace records there what it must undo; check that the directory (FWTRACE_STATE_DIR, default /run/fwtrace) can be created and written');
+  }
   return path;
 }
 

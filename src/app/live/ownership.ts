@@ -1,19 +1,24 @@
 // Which traces belong to this run: every fwtrace run in a namespace sees every traced packet there.
 import type { FlowSpec } from '../../model/flow.js';
-import type { Trace } from '../../model/trace.js';
+import type { Trace, TraceStep } from '../../model/trace.js';
 import { mayMatchFlow } from '../../flow/match-packet.js';
 import { sessionTable } from '../../backends/session.js';
 import { isTracerTable } from '../../trace/verdict.js';
 
+/** A step where a tracer table's rule matched: that table set nftrace (merely passing its chain is a `policy` step). */
+const marks = (s: TraceStep, table: (t: string) => boolean): boolean => s.kind === 'rule' && table(s.table);
+
 /**
- * nft/xtables: a trace marked by our table is ours (its own steps are dropped from the path); one marked
- * only by another fwtrace table is not. Kernel log and unmarked traces: ours when the packet may match.
+ * nft/xtables: a trace marked by one of our table's rules is ours; one marked only by another fwtrace
+ * table's rules is not (it passes our chain too once nftrace is set, which does not make it ours).
+ * Kernel log and unmarked traces: ours when the packet may match. Every fwtrace table's steps are
+ * dropped from the path: they are not the user's firewall.
  */
 export function claimTrace(t: Trace, session: string, flow: FlowSpec): Trace | null {
   const own = sessionTable(session);
-  const ours = t.steps.some((s) => s.table === own);
-  const others = !ours && t.steps.some((s) => isTracerTable(s.table));
+  const ours = t.steps.some((s) => marks(s, (x) => x === own));
+  const others = !ours && t.steps.some((s) => marks(s, isTracerTable));
   if (others) return null;
   if (!ours && !mayMatchFlow(flow, t.packet)) return null;
-  return ours ? { ...t, steps: t.steps.filter((s) => s.table !== own) } : t;
+  return t.steps.some((s) => isTracerTable(s.table)) ? { ...t, steps: t.steps.filter((s) => !isTracerTable(s.table)) } : t;
 }

@@ -19,6 +19,12 @@ export class LivePipeline {
   private readonly assembler: Assembler;
   /** Called when a trace names a rule the snapshot does not know (kube-proxy rewrites rules all the time). */
   onUnknownRule: (() => void) | null = null;
+  /**
+   * Called once when a stage throws (a bug): the session then stops and disarms in order, instead of the
+   * exception killing the process mid-trace (from a stream or timer callback). Later input is dropped.
+   */
+  onFailure: ((error: unknown) => void) | null = null;
+  private failed = false;
 
   constructor(
     dialect: Dialect,
@@ -44,13 +50,26 @@ export class LivePipeline {
 
   line(text: string, now: number): void {
     this.stats.lines++;
-    for (const o of this.parser.push(text)) {
-      if (o.kind !== 'events') countOutcome(this.stats, o);
-      else for (const e of o.events) for (const t of this.assembler.push(e, now)) this.emit(t);
-    }
+    this.safely(() => {
+      for (const o of this.parser.push(text)) {
+        if (o.kind !== 'events') countOutcome(this.stats, o);
+        else for (const e of o.events) for (const t of this.assembler.push(e, now)) this.emit(t);
+      }
+    });
   }
 
   tick(now: number): void {
+    this.safely(() => this.advance(now));
+  }
+
+  flush(): void {
+    this.safely(() => {
+      this.advance(Number.MAX_SAFE_INTEGER);
+      for (const t of this.assembler.flush()) this.emit(t);
+    });
+  }
+
+  private advance(now: number): void {
     for (const o of this.parser.flush()) {
       if (o.kind !== 'events') countOutcome(this.stats, o);
       else for (const e of o.events) for (const t of this.assembler.push(e, now)) this.emit(t);
@@ -59,9 +78,14 @@ export class LivePipeline {
     this.stats.lost = this.assembler.stats.lost;
   }
 
-  flush(): void {
-    this.tick(Number.MAX_SAFE_INTEGER);
-    for (const t of this.assembler.flush()) this.emit(t);
+  private safely(step: () => void): void {
+    if (this.failed) return;
+    try {
+      step();
+    } catch (e) {
+      this.failed = true;
+      this.onFailure?.(e);
+    }
   }
 
   private emit(raw: Trace): void {

@@ -6,18 +6,21 @@ import { fallbackReader } from '../../backends/plan.js';
 import { takeSnapshot } from '../../backends/snapshot.js';
 import { displayCommand } from '../../sys/command.js';
 import { runAll } from '../../sys/exec.js';
-import { readSysctl, writeSysctl } from '../../sys/host.js';
+import { writeSysctl } from '../../sys/host.js';
 import { ReaderProcess } from '../../sys/reader-process.js';
 import { waitReady } from '../../sys/reader-ready.js';
 import { writeState, type SessionState } from '../../sys/session-state.js';
 import { spawnWatchdog, type WatchdogHandle } from '../../sys/watchdog-spawn.js';
-import { undoSession } from '../undo.js';
+import { sysctlToRestore, undoSession } from '../undo.js';
+import { ArmKeeper } from './keeper.js';
 import { LivePipeline } from './pipeline.js';
 import type { LiveConfig } from './prepare.js';
 import { describeStop, StopSignal, type StopReason } from './stop-signal.js';
 import { warnAboutLogging, warnAboutLeftovers } from './preflight.js';
 
 const TICK_MS = 250;
+/** How often the run checks that its own rules are still in (a ruleset reload may remove them). */
+const KEEP_MS = 1000;
 const STATS_MS = 5000;
 /** A fresh snapshot at most this often (counters, rules kube-proxy added). */
 const SNAPSHOT_MIN_MS = 2000;
@@ -44,7 +47,9 @@ export function startLive(cfg: LiveConfig, plan: TracePlan, reasons: readonly st
 async function runLive(cfg: LiveConfig, plan: TracePlan, reasons: readonly string[], renderer: Renderer, stop: StopSignal): Promise<number> {
   const warn = (message: string): void => renderer.handle({ kind: 'warning', message });
   await warnAboutLeftovers(plan, warn);
-  const sysctlOld = plan.sysctl ? await readSysctl(plan.sysctl.key) : null;
+  // Recorded even when the value is already right: this run needs it too, and another run ending must
+  // not put it back under us (undo.ts restoreSysctl).
+  const sysctl = plan.sysctl ? await sysctlToRestore(plan.session, plan.sysctl.key) : null;
   const state: SessionState = {
     session: plan.session,
     pid: process.pid,
@@ -52,12 +57,13 @@ async function runLive(cfg: LiveConfig, plan: TracePlan, reasons: readonly strin
     netns: plan.netns,
     started: new Date().toISOString(),
     remove: plan.remove,
-    sysctl: plan.sysctl && sysctlOld !== null && sysctlOld !== plan.sysctl.value ? { key: plan.sysctl.key, restore: sysctlOld } : null,
+    sysctl,
   };
   const watchdog = spawnWatchdog(await writeState(state));
   const readers: Readers = { current: null };
   let pipeline: LivePipeline | null = null;
   const timers: NodeJS.Timeout[] = [];
+  let keeper: ArmKeeper | null = null;
   try {
     if (plan.backend === 'legacy') await warnAboutLogging(plan, warn);
     const first = await takeSnapshot(plan);
@@ -73,13 +79,18 @@ async function runLive(cfg: LiveConfig, plan: TracePlan, reasons: readonly strin
     const refresh = (): void => {
       if (snapshotting || Date.now() - lastSnapshot < SNAPSHOT_MIN_MS) return;
       snapshotting = true;
-      void takeSnapshot(plan).then((s) => {
-        if (s.index) pipeline?.setIndex(s.index);
-        lastSnapshot = Date.now();
-        snapshotting = false;
-      });
+      void takeSnapshot(plan)
+        .then((s) => {
+          if (s.index) pipeline?.setIndex(s.index);
+        })
+        .catch((e: unknown) => stop.stop({ kind: 'error', message: `internal error while reading the ruleset: ${errorText(e)}` }))
+        .finally(() => {
+          lastSnapshot = Date.now();
+          snapshotting = false;
+        });
     };
     pipeline.onUnknownRule = refresh;
+    pipeline.onFailure = (e) => stop.stop({ kind: 'error', message: `internal error while tracing: ${errorText(e)}` });
     await startReader(plan, plan.reader, pipeline, stop, warn, readers);
     if (stop.requested) return await disarm(plan, state, stop.requested, renderer, pipeline, readers, watchdog);
     if (plan.sysctl) {
@@ -96,18 +107,32 @@ async function runLive(cfg: LiveConfig, plan: TracePlan, reasons: readonly strin
       armed: { session: plan.session, backend: plan.backend, netns: plan.netns, filter: cfg.flow.text, commands: plan.install.map(displayCommand), reasons, rate: cfg.rate },
     });
     if (cfg.timeoutSec !== null) stop.stopAfter(cfg.timeoutSec);
+    const keep = (keeper = new ArmKeeper(plan.install, warn));
+    timers.push(setInterval(() => keep.check(), KEEP_MS));
     timers.push(setInterval(() => pipeline?.tick(Date.now()), TICK_MS));
-    timers.push(setInterval(() => pipeline && renderer.handle({ kind: 'stats', stats: { ...pipeline.stats }, final: false }), STATS_MS));
+    timers.push(
+      setInterval(() => {
+        try {
+          if (pipeline) renderer.handle({ kind: 'stats', stats: { ...pipeline.stats }, final: false });
+        } catch (e) {
+          stop.stop({ kind: 'error', message: `internal error while writing: ${errorText(e)}` });
+        }
+      }, STATS_MS),
+    );
     const reason = await stop.reason;
+    await keeper.stop();
     return await disarm(plan, state, reason, renderer, pipeline, readers, watchdog);
   } catch (e) {
-    const reason: StopReason = { kind: 'error', message: e instanceof Error ? e.message : String(e) };
+    const reason: StopReason = { kind: 'error', message: errorText(e) };
     stop.stop(reason);
+    await keeper?.stop();
     return await disarm(plan, state, stop.requested ?? reason, renderer, pipeline, readers, watchdog);
   } finally {
     for (const t of timers) clearInterval(t);
   }
 }
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** Starts the reader and waits until it really listens; when xtables-monitor dies, nft monitor takes over. */
 async function startReader(plan: TracePlan, cmd: TracePlan['reader'], pipeline: LivePipeline, stop: StopSignal, warn: (m: string) => void, readers: Readers): Promise<void> {

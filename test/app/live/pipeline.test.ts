@@ -1,0 +1,58 @@
+// The live pipeline never lets an exception out of a stream or timer callback: a stage that throws (a
+// bug) is reported once through onFailure, so the session stops and disarms in order (DESIGN "Safety" 2:
+// an exception is an exit path that cleans up). Found by the kernel suite: a TypeError in a later stage
+// crashed a live run from inside the reader's 'data' handler, leaving the cleanup to the watchdog.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { LivePipeline } from '../../../src/app/live/pipeline.js';
+import { parseFlow } from '../../../src/flow/parse-flow.js';
+import type { SessionEvent } from '../../../src/model/session.js';
+
+const capture = readFileSync(
+  new URL('../../fixtures/captures/nft/nft-monitor/default-drop.txt', import.meta.url),
+  'utf8',
+).split('\n');
+const parsed = parseFlow('');
+if (!parsed.ok) throw new Error(parsed.error.message);
+const flow = parsed.value;
+
+function pipeline(handle: (e: SessionEvent) => void): { p: LivePipeline; failures: unknown[] } {
+  const failures: unknown[] = [];
+  // The capture's own table is `fwtrace_capture`: the pipeline of session "capture" owns its traces.
+  const p = new LivePipeline(
+    'nft',
+    undefined,
+    'capture',
+    flow,
+    { handle, close: () => Promise.resolve() },
+    () => undefined,
+  );
+  p.onFailure = (e) => failures.push(e);
+  return { p, failures };
+}
+
+describe('LivePipeline failures', () => {
+  it('traces flow normally', () => {
+    const { p, failures } = pipeline(() => undefined);
+    let n = 0;
+    for (const line of capture) p.line(line, n++);
+    p.flush();
+    expect(failures).toEqual([]);
+    expect(p.stats.traces).toBeGreaterThan(0);
+  });
+
+  it('a stage that throws is reported once, never thrown out of line/tick/flush', () => {
+    const { p, failures } = pipeline((e) => {
+      if (e.kind === 'trace') throw new TypeError('boom');
+    });
+    let n = 0;
+    expect(() => {
+      for (const line of capture) p.line(line, n++);
+      p.tick(n + 10_000);
+      p.flush();
+      p.line(capture[1]!, n++);
+    }).not.toThrow();
+    expect(failures).toHaveLength(1);
+    expect(String(failures[0])).toContain('boom');
+  });
+});
