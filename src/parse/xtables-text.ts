@@ -17,9 +17,9 @@ export function xtablesRuleText(s: string, from: number, end: number): string | 
       const tE = s.indexOf(' ', j + 3);
       j = tE < 0 || tE >= e ? e : tE + 1;
     }
-    // Only strip when a real command follows; a truncated `-4 -t filter ` stays as printed.
     if (s.startsWith('-A ', j) || s.startsWith('-I ', j) || s.startsWith('-D ', j)) return s.slice(j, e);
-    break;
+    // A line torn before the command (xtables-monitor dying mid-print: `-6 -t filter `) has no rule text.
+    return null;
   }
   return s.slice(i, e);
 }
