@@ -83,10 +83,10 @@ export function traceCommand() {
           : mode === 'json'
             ? new NdjsonRenderer(sink)
             : new PlainRenderer(sink, useColor(sink.isTTY, process.env));
-      let lastDisarmed: Disarmed | null = null;
+      const seen: { disarmed: Disarmed | null } = { disarmed: null };
       const tee = {
         handle: (e: SessionEvent) => {
-          if (e.kind === 'disarmed') lastDisarmed = e.disarmed;
+          if (e.kind === 'disarmed') seen.disarmed = e.disarmed;
           renderer.handle(e);
         },
         close: () => renderer.close(),
@@ -96,8 +96,17 @@ export function traceCommand() {
       const code = await run.done;
       await renderer.close();
       // The screen is gone: say in plain words how the run ended and that the rules are removed.
-      if (mode === 'tui' && lastDisarmed)
-        process.stdout.write(formatDisarmed(lastDisarmed, pc.createColors(useColor(sink.isTTY, process.env))));
+      if (mode === 'tui' && seen.disarmed)
+        process.stdout.write(formatDisarmed(seen.disarmed, pc.createColors(useColor(sink.isTTY, process.env))));
+      // Errors are one line on stderr whatever the output mode (NDJSON has the details in `disarmed`).
+      const end = seen.disarmed;
+      if (code !== EXIT.ok && end) {
+        process.stderr.write(`fwtrace: stopped: ${end.reason}\n`);
+        if (end.leftovers.length > 0)
+          process.stderr.write(
+            `hint: trace rules may be left; remove them with:\n${end.leftovers.map((l) => `  ${l}`).join('\n')}\n`,
+          );
+      }
       if (code !== EXIT.ok) process.exitCode = code;
     });
 }

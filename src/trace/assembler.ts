@@ -191,7 +191,7 @@ export class Assembler {
       b = undefined;
     }
     if (!b) {
-      b = new TraceBuilder(++this.created, `k${++this.kernlogSeq}`, 'kernlog', e.time, now);
+      b = new TraceBuilder(++this.created, `k${++this.kernlogSeq}`, 'kernlog', e.time ?? this.opts.wallClock?.(now) ?? null, now);
       this.open.set(key, b);
     }
     b.lastAt = now;
@@ -216,7 +216,7 @@ export class Assembler {
     const b = this.open.get(key);
     if (!b) return;
     this.open.delete(key);
-    const trace = finishTrace(b);
+    const trace = finishTrace(b, this.index);
     if (!this.opts.ordered) {
       out.push(trace);
       return;

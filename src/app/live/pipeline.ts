@@ -26,6 +26,9 @@ export class LivePipeline {
   onFailure: ((error: unknown) => void) | null = null;
   private failed = false;
 
+  /** --count: the most traces to show. */
+  limit: number | null = null;
+
   constructor(
     dialect: Dialect,
     index: RuleIndex | undefined,
@@ -89,6 +92,8 @@ export class LivePipeline {
   }
 
   private emit(raw: Trace): void {
+    // --count N means N traces: the ones that finish while disarming are not shown.
+    if (this.limit !== null && this.stats.traces >= this.limit) return;
     const t = claimTrace(raw, this.session, this.flow);
     if (!t) return;
     if (t.steps.some((s) => s.kind === 'rule' && s.rule?.handle != null && s.rule.text === null)) this.onUnknownRule?.();

@@ -74,6 +74,7 @@ async function runLive(cfg: LiveConfig, plan: TracePlan, reasons: readonly strin
       if (cfg.count !== null && traces >= cfg.count) stop.stop({ kind: 'count' });
       refresh();
     });
+    pipeline.limit = cfg.count;
     let lastSnapshot = Date.now();
     let snapshotting = false;
     const refresh = (): void => {
