@@ -11,6 +11,26 @@ export interface RuleNat {
   readonly to: string | null;
 }
 
+/** What a rule condition looks at (the fields fwtrace can compare with a packet, or `unknown`). */
+export type MatchField =
+  'family' | 'proto' | 'src' | 'dst' | 'sport' | 'dport' | 'iif' | 'oif' | 'ctstate' | 'icmp-type' | 'unknown';
+
+/** One condition of a rule, parsed from its dump; a packet must satisfy every condition of a rule. */
+export interface RuleMatch {
+  readonly field: MatchField;
+  /** `!` / `!=`: the condition holds when none of the values match. */
+  readonly negate: boolean;
+  /**
+   * Any one matches (before negation). family: `ipv4`|`ipv6`; proto: `tcp`, `udp`, `icmp`, `icmpv6`, `sctp`…
+   * or a protocol number; src/dst: `addr/len` (normalised) or `first-last`; sport/dport: `N` or `N-M`;
+   * iif/oif: a name, a trailing `+` = any name with that prefix; ctstate: `NEW`, `ESTABLISHED`, `RELATED`,
+   * `INVALID`, `UNTRACKED`, `SNAT`, `DNAT`; icmp-type: `T`, `T/C` or `any`; unknown: none.
+   */
+  readonly values: readonly string[];
+  /** The condition as written in the rule. */
+  readonly text: string;
+}
+
 /** One rule, in the user's own dialect. */
 export interface RuleInfo {
   readonly family: Family;
@@ -34,6 +54,8 @@ export interface RuleInfo {
   readonly comment: string | null;
   /** iptables-nft rules shown in iptables syntax: the nft text `nft monitor trace` prints for them. */
   readonly nftText?: string;
+  /** The rule's conditions in order (comments left out); absent when the reader did not parse them. */
+  readonly matches?: readonly RuleMatch[];
 }
 
 /** One chain with its rules in order. */

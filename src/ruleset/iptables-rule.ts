@@ -1,7 +1,8 @@
 // What one iptables rule (`-A CHAIN ...`) does: action, jump target, NAT, comment, counters, and
 // whether it has any match at all. Pure; no I/O.
 import type { StepVerdict } from '../model/common.js';
-import type { RuleNat } from '../model/ruleset.js';
+import type { RuleMatch, RuleNat } from '../model/ruleset.js';
+import { iptablesMatches } from './iptables-matches.js';
 import { tokenizeIptables } from './iptables-tokens.js';
 
 export interface IptablesRule {
@@ -15,6 +16,8 @@ export interface IptablesRule {
   readonly nat: RuleNat | null;
   readonly unconditional: boolean;
   readonly comment: string | null;
+  /** The rule's conditions (comments left out). */
+  readonly matches: readonly RuleMatch[];
 }
 
 /** Options that are (or introduce) a match in the kernel's rule entry; `-m comment` is a match too. */
@@ -141,7 +144,17 @@ export function parseIptablesRule(line: string, userChains: ReadonlySet<string>)
     }
   }
   const effect = targetEffect(targetName, isGoto, userChains, targetArgs, chainTok.value);
-  return { chain: chainTok.value, text: text.trim(), packets, bytes, ...effect, unconditional: !hasMatch, comment };
+  const matches = iptablesMatches(body, tokens);
+  return {
+    chain: chainTok.value,
+    text: text.trim(),
+    packets,
+    bytes,
+    ...effect,
+    unconditional: !hasMatch,
+    comment,
+    matches,
+  };
 }
 
 export interface Effect {

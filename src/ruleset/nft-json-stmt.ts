@@ -6,8 +6,11 @@ const IMPLICIT_OPS = new Set(['==', 'in']);
 const BINOPS = new Set(['&', '|', '^', '<<', '>>']);
 const SIMPLE = new Set(['accept', 'drop', 'continue', 'return', 'notrack']);
 
-/** One statement as nft text; a counter renders as `counter` (its values live in packets/bytes). */
-export function renderStmt(stmt: unknown): string {
+/**
+ * One statement as nft text; a counter renders as `counter` (its values live in packets/bytes).
+ * `family` is the rule's table family (how `reject` prints depends on it).
+ */
+export function renderStmt(stmt: unknown, family?: string): string {
   const s = single(stmt);
   if (s === null) return compact(stmt);
   const [k, v] = s;
@@ -22,7 +25,7 @@ export function renderStmt(stmt: unknown): string {
     case 'goto':
       return `${k} ${str(p('target'))}`;
     case 'reject':
-      return renderReject(v);
+      return renderReject(v, family);
     case 'queue':
       return renderQueue(v);
     case 'dnat':
@@ -51,8 +54,11 @@ export function renderStmt(stmt: unknown): string {
     case 'vmap':
       return `${renderExpr(p('key'))} vmap ${renderExpr(p('data'))}`;
     case 'set':
-    case 'map':
-      return `${str(p('op'))} ${str(p('set') ?? p('map'))} { ${renderExpr(p('elem'), ctxFor(p('elem')))} }`;
+    case 'map': {
+      // Statements attached to the element (`add @meter { ip saddr limit rate over 3/minute }`).
+      const stmts = asList(p('stmt')).map((x) => ` ${renderStmt(x, family)}`).join('');
+      return `${str(p('op'))} ${str(p('set') ?? p('map'))} { ${renderExpr(p('elem'), ctxFor(p('elem')))}${stmts} }`;
+    }
     case 'flow':
       return `flow ${str(p('op'))} ${str(p('flowtable'))}`;
     case 'fwd':
@@ -79,11 +85,15 @@ function renderMatch(op: unknown, left: unknown, right: unknown): string {
   return `${renderExpr(left)} ${opText}${renderExpr(right, ctx)}`;
 }
 
-function renderReject(v: unknown): string {
+/** Tables of these families spell out `with icmp port-unreachable` (nft: reject.verbose_print). */
+const VERBOSE_REJECT = new Set(['inet', 'bridge', 'netdev']);
+
+function renderReject(v: unknown, family: string | undefined): string {
   const type = prop(v, 'type');
   const expr = prop(v, 'expr');
-  // port-unreachable is the default nft leaves out (strictly: of the table's family).
-  if (typeof type !== 'string' || expr === 'port-unreachable') return 'reject';
+  // port-unreachable is the default nft leaves out: always for icmpx, for icmp/icmpv6 only in ip/ip6 tables.
+  if (typeof type !== 'string') return 'reject';
+  if (expr === 'port-unreachable' && (type === 'icmpx' || !VERBOSE_REJECT.has(family ?? ''))) return 'reject';
   return `reject with ${type}${expr === undefined ? '' : ` ${renderExpr(expr)}`}`;
 }
 

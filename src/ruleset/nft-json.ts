@@ -6,6 +6,7 @@ import { hookFromName, nftPriority } from './hooks.js';
 import type { Effect } from './iptables-rule.js';
 import { xtTargetEffect } from './iptables-rule.js';
 import { compact, prop, single, str } from './nft-json-expr.js';
+import { nftJsonMatches } from './nft-json-matches.js';
 import { natAddress, renderStmt } from './nft-json-stmt.js';
 import type { RuleFields } from './snapshot-builder.js';
 import { SnapshotBuilder } from './snapshot-builder.js';
@@ -118,7 +119,9 @@ export function ruleFields(v: unknown): RuleFields {
   const stmts: unknown[] = Array.isArray(exprs) ? exprs : [];
   const handle = prop(v, 'handle');
   const comment = prop(v, 'comment');
-  const parts = stmts.map(renderStmt);
+  const family = prop(v, 'family');
+  const fam = typeof family === 'string' ? family : undefined;
+  const parts = stmts.map((x) => renderStmt(x, fam));
   if (typeof comment === 'string') parts.push(`comment "${comment}"`);
   let packets: number | null = null;
   let bytes: number | null = null;
@@ -139,6 +142,7 @@ export function ruleFields(v: unknown): RuleFields {
       return s !== null && (NON_MATCHING.has(s[0]) || (s[0] === 'xt' && prop(s[1], 'type') === 'target'));
     }),
     comment: typeof comment === 'string' ? comment : null,
+    matches: nftJsonMatches(stmts, fam),
   };
 }
 

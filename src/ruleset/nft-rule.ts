@@ -4,6 +4,7 @@ import type { StepVerdict } from '../model/common.js';
 import type { RuleNat } from '../model/ruleset.js';
 import type { Effect } from './iptables-rule.js';
 import { xtTargetEffect } from './iptables-rule.js';
+import { nftTextMatches } from './nft-matches.js';
 import { tokenizeNft, unquote } from './nft-tokens.js';
 import type { RuleFields } from './snapshot-builder.js';
 
@@ -69,6 +70,7 @@ export function parseNftRule(line: string, invisibleMatch = false): RuleFields {
     ...ruleEffect(tokens),
     unconditional: !invisibleMatch && startsWithStatement(tokens),
     comment: commentTok === undefined ? null : unquote(commentTok),
+    matches: nftTextMatches(tokens),
   };
 }
 

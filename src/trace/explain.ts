@@ -1,6 +1,7 @@
 // One sentence a person can act on: what decided, where, reached how, with which NAT. Pure; no I/O.
 import type { Dialect } from '../model/common.js';
 import type { FinalVerdict, NatRewrite, StepRule, TraceStep } from '../model/trace.js';
+import { pathSteps } from '../explain/why.js';
 
 const PAST: Record<FinalVerdict['action'], string> = {
   accept: 'accepted',
@@ -20,21 +21,22 @@ export function ruleLabel(rule: StepRule | null): string {
 
 /** The chain path that led to the deciding chain: `FORWARD rule 3 -> DB-ALLOW rule 2`. */
 export function jumpPath(steps: readonly TraceStep[], decided: number): string[] {
-  const path: string[] = [];
-  const at = steps[decided];
-  if (!at) return path;
-  let chain = at.chain;
-  for (let i = decided - 1; i >= 0; i--) {
+  return pathSteps(steps, decided).map((i) => {
     const s = steps[i]!;
-    if (s.hook !== at.hook || s.table !== at.table) break;
-    if ((s.verdict === 'jump' || s.verdict === 'goto') && s.target === chain) {
-      const label = ruleLabel(s.rule);
-      path.unshift(label === 'a rule' ? s.chain : `${s.chain} ${label}`);
-      chain = s.chain;
-    }
-  }
-  return path;
+    const label = ruleLabel(s.rule);
+    return label === 'a rule' ? s.chain : `${s.chain} ${label}`;
+  });
 }
+
+/** Words computed elsewhere (src/explain) that the sentence ends with. */
+export interface ExplainExtra {
+  /** The best near miss of a drop: `rule 4 would accept ..., but this packet ...`. */
+  readonly closest: string | null;
+  /** The Kubernetes service: `service default/web:http -> endpoint 10.66.2.3:80 (1 of 2, 50 %)`. */
+  readonly kube: string | null;
+}
+
+const NO_EXTRA: ExplainExtra = { closest: null, kube: null };
 
 /** The explanation sentence for a finished trace. */
 export function explain(
@@ -43,20 +45,22 @@ export function explain(
   decided: number,
   nat: readonly NatRewrite[],
   backend: Dialect,
+  extra: ExplainExtra = NO_EXTRA,
 ): string {
   const where = `${verdict.table ?? '?'}/${verdict.chain ?? '?'}`;
   const natText = nat.length > 0 ? `, after ${nat.map(describeNat).join(' and ')}` : '';
-  if (verdict.action === 'unknown') return undecided(steps, backend) + natText;
+  const tail = `${natText}${extra.kube === null ? '' : `, ${extra.kube}`}${extra.closest === null ? '' : `; closest: ${extra.closest}`}`;
+  if (verdict.action === 'unknown') return undecided(steps, backend) + tail;
   const how = PAST[verdict.action];
   if (verdict.by === 'policy') {
     const policy = verdict.action.toUpperCase();
     const why = verdict.action === 'drop' ? ': no rule accepted it' : '';
-    return `${how} by the ${policy} policy of ${where}${why}${natText}`;
+    return `${how} by the ${policy} policy of ${where}${why}${tail}`;
   }
   const text = verdict.rule?.text ? ` (${verdict.rule.text})` : '';
   const path = jumpPath(steps, decided);
   const from = path.length > 0 ? `, reached from ${path.join(' -> ')}` : '';
-  return `${how} by ${ruleLabel(verdict.rule)} of ${where}${text}${from}${natText}`;
+  return `${how} by ${ruleLabel(verdict.rule)} of ${where}${text}${from}${tail}`;
 }
 
 function describeNat(n: NatRewrite): string {

@@ -1,7 +1,9 @@
 // Trace → the words people read, shared by the plain and TUI renderers. Pure; no I/O.
 import type { FinalAction, StepVerdict } from '../model/common.js';
 import type { PacketInfo } from '../model/packet.js';
-import type { NatRewrite, StepRule, Trace, TraceStep } from '../model/trace.js';
+import type { CannotCompare, KubeService, NatRewrite, RuleRef, StepRule, Trace, TraceStep } from '../model/trace.js';
+import { kubeText } from '../explain/describe.js';
+import { chainOwner } from '../explain/owner.js';
 import { endpoint } from '../trace/address.js';
 
 /** How a verdict is coloured: accept green, drop and reject red, anything else yellow. */
@@ -64,4 +66,43 @@ export function stepsByHook(t: Trace): { hook: string; steps: TraceStep[] }[] {
     else groups.push({ hook: s.hook, steps: [s] });
   }
   return groups;
+}
+
+function refLabel(r: RuleRef): string {
+  if (r.position !== null) return `rule ${r.position}`;
+  return r.handle !== null ? `rule #${r.handle}` : 'a rule';
+}
+
+/** `rule 2 (via KUBE-FORWARD rule 1): -m mark --mark 0x4000/0x4000`; rules of other chains carry their chain. */
+export function cannotCompareText(c: CannotCompare, decidingChain: string | null): string {
+  const who = c.chain === decidingChain ? refLabel(c.rule) : `${c.chain} ${refLabel(c.rule)}`;
+  const via = c.via.length === 0 ? '' : ` (via ${c.via.map((v) => `${v.chain} ${refLabel(v.rule)}`).join(' -> ')})`;
+  return `${who}${via}: ${c.matches.join('; ')}`;
+}
+
+/** `service default/web:http -> endpoint 10.66.2.3:80 (1 of 2, 50 %), cluster IP 10.96.0.10, marked for masquerade`. */
+export function kubeLine(k: KubeService): string {
+  const parts = [kubeText(k)];
+  if (k.clusterIP !== null) parts.push(`cluster IP ${k.clusterIP}`);
+  if (k.masqueradeMark) parts.push('marked for masquerade');
+  return parts.join(', ');
+}
+
+/**
+ * `docker (user chain): filter/DOCKER-USER; kube-proxy: nat/KUBE-SERVICES, filter/KUBE-FORWARD`: the owned
+ * chains on the path (the tracer's own table left out: it is on every path).
+ */
+export function ownersText(t: Trace): string {
+  const byOwner = new Map<string, Set<string>>();
+  for (const s of t.steps) {
+    const owner = chainOwner(s.table, s.chain);
+    if (owner === null || owner === 'fwtrace') continue;
+    const set = byOwner.get(owner) ?? new Set<string>();
+    set.add(`${s.table}/${s.chain}`);
+    byOwner.set(owner, set);
+  }
+  return [...byOwner]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([owner, chains]) => `${owner}: ${[...chains].join(', ')}`)
+    .join('; ');
 }

@@ -77,6 +77,27 @@ describe('renderStmt / renderExpr', () => {
     expect(renderStmt(stmt)).toBe(text);
   });
 
+  // As nft 1.0.6 lists them (seen live in a private netns): the default reject is left out only where it
+  // is the family's own default; elements' statements stay inside the braces.
+  it.each([
+    ['ip', { reject: { type: 'icmp', expr: 'port-unreachable' } }, 'reject'],
+    ['inet', { reject: { type: 'icmp', expr: 'port-unreachable' } }, 'reject with icmp port-unreachable'],
+    ['inet', { reject: { type: 'icmpv6', expr: 'port-unreachable' } }, 'reject with icmpv6 port-unreachable'],
+    ['ip6', { reject: { type: 'icmpv6', expr: 'port-unreachable' } }, 'reject'],
+    ['inet', { reject: { type: 'icmpx', expr: 'port-unreachable' } }, 'reject'],
+    ['inet', { reject: { type: 'icmpx', expr: 'host-unreachable' } }, 'reject with icmpx host-unreachable'],
+    ['ip', { reject: { type: 'tcp reset' } }, 'reject with tcp reset'],
+    [
+      'inet',
+      { set: { op: 'add', elem: { payload: { protocol: 'ip', field: 'saddr' } }, set: '@ssh_meter', stmt: [{ limit: { rate: 3, burst: 3, per: 'minute', inv: true } }] } },
+      'add @ssh_meter { ip saddr limit rate over 3/minute burst 3 packets }',
+    ],
+    ['inet', { set: { op: 'add', elem: { payload: { protocol: 'ip', field: 'saddr' } }, set: '@s', stmt: [{ counter: null }] } }, 'add @s { ip saddr counter }'],
+  ] as const)('in an %s table: %j → %s', (family, stmt, text) => {
+    expect(renderStmt(stmt, family)).toBe(text);
+    expect(ruleFields({ family, expr: [stmt] }).text).toBe(text);
+  });
+
   it('renders unknown expressions compactly inside a known statement', () => {
     expect(renderStmt({ match: { op: '==', left: { wat: 1 }, right: { set: [1, { range: [2, 3] }] } } })).toBe(
       '{"wat":1} { 1, 2-3 }',

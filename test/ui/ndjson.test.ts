@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { traceJsonLine, wireTrace } from '../../src/ui/json/schema.js';
 import { Assembler } from '../../src/trace/assembler.js';
 import { pkt, policy, rule, SYN } from '../trace/events.js';
+import { RUNS, traces } from '../explain/captures.js';
 
 describe('NDJSON trace records', () => {
   it('the fast writer gives exactly JSON.stringify(wireTrace(t)), key order included', () => {
@@ -26,7 +27,23 @@ describe('NDJSON trace records', () => {
       'verdict',
       'nat',
       'explanation',
+      'why',
+      'kubernetes',
     ]);
     expect(parsed['verdict']).toMatchObject({ action: 'drop', by: 'policy', chain: 'FORWARD' });
+  });
+
+  it('with why, kubernetes and owners too (shared near-miss lists included)', () => {
+    for (const run of RUNS) {
+      for (const scenario of ['default-drop', 'db-denied', 'kube-service']) {
+        for (const t of traces(run, scenario)) {
+          const line = traceJsonLine(t);
+          expect(line).toBe(JSON.stringify(wireTrace(t)));
+          const parsed = JSON.parse(line) as { why: unknown; kubernetes: unknown; steps: { owner: unknown }[] };
+          expect(parsed.why).toEqual(t.why);
+          expect(parsed.steps.every((s) => s.owner === null || typeof s.owner === 'string')).toBe(true);
+        }
+      }
+    }
   });
 });

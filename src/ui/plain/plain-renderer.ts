@@ -5,10 +5,13 @@ import type { Trace } from '../../model/trace.js';
 import { unreachable } from '../../util/unreachable.js';
 import type { Renderer, TextSink } from '../renderer.js';
 import {
+  cannotCompareText,
   countersText,
   flowText,
   interfacesText,
+  kubeLine,
   natText,
+  ownersText,
   stepLabel,
   stepsByHook,
   stepVerdictText,
@@ -81,7 +84,35 @@ export function formatTrace(t: Trace, c: Colors): string {
   for (const n of t.nat) lines.push(`  ${c.magenta('nat')}: ${natText(n)}`);
   const action = tone(c, verdictTone(t.verdict.action), t.verdict.action.toUpperCase());
   lines.push(`  ${c.bold('verdict')}: ${action}: ${t.explanation}`);
+  lines.push(...whyLines(t, c));
   return lines.join('\n') + '\n\n';
+}
+
+/** Indented under the verdict: near misses, what could not be compared, the Kubernetes service, owners (not fwtrace's). */
+function whyLines(t: Trace, c: Colors): string[] {
+  const out: string[] = [];
+  const why = t.why;
+  if (why !== undefined && why.nearMisses.length > 0) {
+    out.push(`    ${c.dim('near misses:')}`, ...why.nearMisses.map((n) => `      ${n.text}`));
+  }
+  if (why !== undefined && why.cannotCompare.length > 0) {
+    const chain = why.decidedBy?.chain ?? null;
+    out.push(
+      `    ${c.dim('cannot compare:')}`,
+      ...why.cannotCompare.map((x) => `      ${cannotCompareText(x, chain)}`),
+    );
+  }
+  if (t.kubernetes != null) out.push(`    ${c.dim('kubernetes:')} ${kubeLine(t.kubernetes)}`);
+  // Owners matter when a component's chain decided, led there, or the packet was refused on its way.
+  const relevant =
+    t.verdict.action === 'drop' ||
+    t.verdict.action === 'reject' ||
+    t.kubernetes != null ||
+    why?.decidedBy?.owner != null ||
+    why?.path.some((l) => l.owner !== null) === true;
+  const owners = relevant ? ownersText(t) : '';
+  if (owners !== '') out.push(`    ${c.dim('owners:')} ${owners}`);
+  return out;
 }
 
 /** The closing summary line. */
@@ -111,7 +142,11 @@ export function formatArmed(a: Armed, c: Colors): string {
 export function formatDisarmed(d: Disarmed, c: Colors): string {
   const sysctl = d.sysctlRestored ? `; restored ${d.sysctlRestored}` : '';
   if (d.clean) return c.dim(`stopped (${d.reason}): trace rules removed${sysctl}`) + '\n';
-  return c.red(`stopped (${d.reason}): could not remove every trace rule; run:\n${d.leftovers.map((l) => `  ${l}`).join('\n')}`) + '\n';
+  return (
+    c.red(
+      `stopped (${d.reason}): could not remove every trace rule; run:\n${d.leftovers.map((l) => `  ${l}`).join('\n')}`,
+    ) + '\n'
+  );
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -4,6 +4,7 @@ import type { NatRewrite, StepRule, Trace, TraceStep } from '../../model/trace.j
 import { countersText, flowText, interfacesText, stepsByHook, stepVerdictText, verdictTone } from '../view-model.js';
 import { toneStyle } from './list-row.js';
 import { fit, seg, whole, width, type Glyphs, type Line } from './style.js';
+import { whyLines } from './why-lines.js';
 import { wrapLine } from './wrap.js';
 
 export interface PathOptions {
@@ -100,6 +101,8 @@ export function pathLines(t: Trace, o: PathOptions): Line[] {
     if (routing !== null) out.push([seg(`${o.glyphs.rule}${o.glyphs.rule} ${routing}`, 'routing')]);
     out.push([seg(group.hook.toUpperCase(), 'hook')]);
     let prevTable: string | null = null;
+    // The owner is tagged where it changes: a run of kube-proxy chains is tagged once.
+    let prevOwner: string | null = null;
     for (const s of group.steps) {
       const mark = index === decided ? `${o.glyphs.marker} ` : '  ';
       const table = s.table === prevTable ? '' : s.table;
@@ -112,12 +115,14 @@ export function pathLines(t: Trace, o: PathOptions): Line[] {
           seg(`${stepLabel(s)}  `, 'dim'),
           seg(stepVerdictText(s), toneStyle(verdictTone(s.verdict))),
           whole(counters ? `  ${counters}` : '', 'dim'),
+          whole(s.owner && s.owner !== prevOwner ? `  [${s.owner}]` : '', 'dim'),
         ],
         chainAt + 2,
       );
       if (s.rule?.text) push([seg(' '.repeat(chainAt + 2)), seg(s.rule.text, 'dim')], chainAt + 4);
       for (const n of nat.byStep.get(index) ?? []) out.push(...natLine(n, chainAt + 2, o));
       prevTable = s.table;
+      prevOwner = s.owner ?? null;
       index++;
     }
     for (const n of nat.byHook.get(group.hook) ?? []) out.push(...natLine(n, 4, o));
@@ -129,5 +134,6 @@ export function pathLines(t: Trace, o: PathOptions): Line[] {
   out.push([]);
   const action = t.verdict.action.toUpperCase();
   push([seg('verdict ', 'title'), seg(action, toneStyle(verdictTone(t.verdict.action))), seg(`  ${t.explanation}`)], 2);
+  out.push(...whyLines(t, o.cols));
   return out;
 }

@@ -1,0 +1,105 @@
+// The ways a chain's rules could have accepted a packet: a rule that accepts, or one that jumps (goto) to a
+// chain with a rule that accepts, with every condition on the way and the earlier rules of those chains that
+// could stop the packet first. Bounded in depth and number. Pure; no I/O.
+import type { Family, StepVerdict } from '../model/common.js';
+import type { ChainInfo, RuleIndex, RuleInfo, RuleMatch } from '../model/ruleset.js';
+
+/** A rule of a jumped-to chain that could stop the packet before the accepting rule. */
+export interface Blocker {
+  readonly chain: string;
+  readonly rule: RuleInfo;
+  /** True when the rule only jumps (to a chain that may stop the packet); false when it stops it itself. */
+  readonly jumps: boolean;
+}
+
+export interface Candidate {
+  /** Chain of `rule`. */
+  readonly chain: string;
+  /** The rule of the examined chain. */
+  readonly rule: RuleInfo;
+  /** Rules of jumped-to chains down to the one that accepts, with their chains. */
+  readonly via: readonly { readonly chain: string; readonly rule: RuleInfo }[];
+  /** Every condition from `rule` down to the accepting rule. */
+  readonly matches: readonly RuleMatch[];
+  readonly blockers: readonly Blocker[];
+}
+
+const MAX_DEPTH = 4;
+const MAX_PATHS = 64;
+const STOPS: ReadonlySet<StepVerdict> = new Set(['drop', 'reject', 'return', 'goto', 'queue', 'stolen', 'unknown']);
+
+interface Scope {
+  readonly index: RuleIndex;
+  readonly family: Family;
+  readonly table: string;
+  count: number;
+}
+
+/** Accepting paths from `rules` (rules of `chain`, in order). */
+export function acceptingPaths(
+  index: RuleIndex,
+  family: Family,
+  table: string,
+  chain: string,
+  rules: readonly RuleInfo[],
+): Candidate[] {
+  const scope: Scope = { index, family, table, count: 0 };
+  const out: Candidate[] = [];
+  for (const rule of rules) {
+    for (const p of expand(scope, rule, 0, new Set([chain]))) {
+      out.push({ chain, rule, via: p.via, matches: p.matches, blockers: p.blockers });
+    }
+  }
+  return out;
+}
+
+type Path = Pick<Candidate, 'via' | 'matches' | 'blockers'>;
+
+function expand(scope: Scope, rule: RuleInfo, depth: number, seen: ReadonlySet<string>): Path[] {
+  const own = rule.matches ?? [{ field: 'unknown', negate: false, values: [], text: rule.text }];
+  if (rule.action === 'accept' && rule.nat === null) {
+    if (scope.count >= MAX_PATHS) return [];
+    scope.count++;
+    return [{ via: [], matches: own, blockers: [] }];
+  }
+  if ((rule.action !== 'jump' && rule.action !== 'goto') || rule.target === null) return [];
+  if (depth >= MAX_DEPTH || seen.has(rule.target)) return [];
+  const sub = scope.index.chain(scope.family, scope.table, rule.target);
+  if (sub === undefined) return [];
+  const inner = new Set([...seen, rule.target]);
+  const out: Path[] = [];
+  sub.rules.forEach((k, i) => {
+    for (const p of expand(scope, k, depth + 1, inner)) {
+      out.push({
+        via: [{ chain: sub.chain, rule: k }, ...p.via],
+        matches: [...own, ...p.matches],
+        blockers: [...blockersBefore(scope, sub, i, inner), ...p.blockers],
+      });
+    }
+  });
+  return out;
+}
+
+/** Rules before position `i` of `chain` that end the chain (drop, reject, return, goto) or jump somewhere that may. */
+function blockersBefore(scope: Scope, chain: ChainInfo, i: number, seen: ReadonlySet<string>): Blocker[] {
+  const out: Blocker[] = [];
+  for (const rule of chain.rules.slice(0, i)) {
+    if (STOPS.has(rule.action)) out.push({ chain: chain.chain, rule, jumps: false });
+    else if (rule.action === 'jump' && rule.target !== null && mayStop(scope, rule.target, 0, seen)) {
+      out.push({ chain: chain.chain, rule, jumps: true });
+    }
+  }
+  return out;
+}
+
+/** Whether a chain (or one it jumps to) has a rule that drops, rejects or leaves for good. */
+function mayStop(scope: Scope, name: string, depth: number, seen: ReadonlySet<string>): boolean {
+  if (depth >= MAX_DEPTH || seen.has(name)) return true;
+  const c = scope.index.chain(scope.family, scope.table, name);
+  if (c === undefined) return true;
+  return c.rules.some(
+    (r) =>
+      (STOPS.has(r.action) && r.action !== 'return') ||
+      (r.action === 'jump' && r.target !== null && mayStop(scope, r.target, depth + 1, new Set([...seen, name]))),
+  );
+}

@@ -1,0 +1,154 @@
+// The Kubernetes Service behind a packet's path through kube-proxy: its name (rule comments such as
+// `default/web:http cluster IP`, or nftables-mode chain names `service-HASH-ns/name/proto/port`), the
+// cluster IP, the endpoint DNAT picked, with what chance (`-m statistic --probability`, the last KUBE-SEP
+// taking the rest; `numgen random mod N vmap`), and whether the packet was marked for masquerade. Pure; no I/O.
+import type { RuleIndex, RuleInfo } from '../model/ruleset.js';
+import type { KubeService, NatRewrite, TraceStep } from '../model/trace.js';
+import { ownerOf } from './owner.js';
+import { commentOf, matchesOfText, ruleInfoOf } from './rule-info.js';
+
+const SVC = /^KUBE-(?:SVC|SVL|EXT|FW)-/i;
+const SEP = /^KUBE-SEP-/i;
+const NFT_SVC = /^(?:service|external|firewall)-[A-Z0-9]+-/;
+const NFT_SEP = /^endpoint-[A-Z0-9]+-/;
+const NFT_NAME =
+  /^(?:service|external|firewall|endpoint)-[A-Z0-9]+-([^/]+)\/([^/]+)\/[^/]*\/([^_/]*?)(?:__(.+)\/(\d+))?$/;
+const MASQ_CHAIN = /^(?:KUBE-MARK-MASQ|mark-for-masquerade)$/i;
+const SERVICE_WORD = /^([a-z0-9][-a-z0-9.]*\/[a-z0-9][-a-z0-9.]*(?::[-a-z0-9]*)?)(?:\s|$)/i;
+const NUMGEN = /numgen random mod (\d+)(?: offset \d+)? vmap \{([^}]*)\}/;
+const PROBABILITY = /--probability\s+([0-9.]+)/;
+const NFT_RANDOM = /meta random & 2147483647 < (\d+)/;
+
+const isService = (s: TraceStep): boolean => SVC.test(s.chain) || (s.table === 'kube-proxy' && NFT_SVC.test(s.chain));
+const isEndpointChain = (table: string, chain: string): boolean =>
+  SEP.test(chain) || (table === 'kube-proxy' && NFT_SEP.test(chain));
+
+/** The Service a packet was load-balanced by, or null when it went through no kube-proxy service chain. */
+export function kubernetesOf(
+  steps: readonly TraceStep[],
+  nat: readonly NatRewrite[],
+  index: RuleIndex | undefined,
+): KubeService | null {
+  // Every service and endpoint chain is kube-proxy's: most traces stop here.
+  if (!steps.some((s) => ownerOf(s) === 'kube-proxy')) return null;
+  const svcAt = steps.findIndex(isService);
+  const sepAt = steps.findIndex((s) => isEndpointChain(s.table, s.chain));
+  if (svcAt < 0 && sepAt < 0) return null;
+  const sep = steps[sepAt];
+  const svc = steps[svcAt];
+  const pick = sep === undefined ? undefined : pickStep(steps, sep);
+  const share = pick === undefined ? null : chance(pick, index);
+  return {
+    service: serviceName(steps, index),
+    clusterIP: clusterIP(steps, svc, index),
+    endpoint: endpointOf(nat, sep, index),
+    probability: share?.probability ?? null,
+    endpoints: share?.endpoints ?? null,
+    masqueradeMark: steps.some(
+      (s) =>
+        MASQ_CHAIN.test(s.chain) || ((s.verdict === 'jump' || s.verdict === 'goto') && MASQ_CHAIN.test(s.target ?? '')),
+    ),
+  };
+}
+
+/** From an nftables-mode chain name, else from the first kube-proxy rule comment naming one. */
+function serviceName(steps: readonly TraceStep[], index: RuleIndex | undefined): string | null {
+  for (const s of steps) {
+    const m = s.table === 'kube-proxy' ? NFT_NAME.exec(s.chain) : null;
+    if (m !== null) return `${m[1]}/${m[2]}${m[3] === '' ? '' : `:${m[3]}`}`;
+  }
+  for (const s of steps) {
+    if (!/^KUBE-/i.test(s.chain) && !/^KUBE-/i.test(s.target ?? '')) continue;
+    const word = SERVICE_WORD.exec(commentOf(s, ruleInfoOf(s, index)) ?? '')?.[1];
+    if (word !== undefined) return word.replace(/:$/, '');
+  }
+  return null;
+}
+
+/** The DNAT done by an endpoint chain, else the address in an nftables-mode endpoint chain's name. */
+function endpointOf(
+  nat: readonly NatRewrite[],
+  sep: TraceStep | undefined,
+  index: RuleIndex | undefined,
+): string | null {
+  const done = nat.find(
+    (n) => n.kind === 'dnat' && n.chain !== null && n.table !== null && isEndpointChain(n.table, n.chain),
+  );
+  if (done?.to != null) return done.to;
+  if (sep === undefined) return null;
+  const m = sep.table === 'kube-proxy' ? NFT_NAME.exec(sep.chain) : null;
+  if (m?.[4] !== undefined && m[5] !== undefined) return m[4].includes(':') ? `[${m[4]}]:${m[5]}` : `${m[4]}:${m[5]}`;
+  const rules = index?.chain(sep.family, sep.table, sep.chain)?.rules ?? [];
+  return rules.find((r) => r.nat?.kind === 'dnat')?.nat?.to ?? null;
+}
+
+/** The service-chain step that sent the packet to the endpoint chain. */
+function pickStep(steps: readonly TraceStep[], sep: TraceStep): TraceStep | undefined {
+  return steps.find((s) => isService(s) && (s.verdict === 'jump' || s.verdict === 'goto') && s.target === sep.chain);
+}
+
+/** The picked endpoint's share: nft numgen maps count keys; iptables statistic rules multiply down the chain. */
+function chance(
+  pick: TraceStep,
+  index: RuleIndex | undefined,
+): { probability: number | null; endpoints: number } | null {
+  const numgen = NUMGEN.exec(pick.rule?.text ?? '');
+  if (numgen?.[1] !== undefined && numgen[2] !== undefined) {
+    const targets = numgen[2].split(',').map((e) => /:\s*(?:jump|goto)\s+(\S+)/.exec(e)?.[1]);
+    const mod = Number(numgen[1]);
+    const hits = targets.filter((t) => t === pick.target).length;
+    return { probability: mod > 0 && hits > 0 ? round(hits / mod) : null, endpoints: new Set(targets).size };
+  }
+  const chain = index?.chain(pick.family, pick.table, pick.chain);
+  if (chain === undefined) return null;
+  const seps = chain.rules.filter(
+    (r) => (r.action === 'jump' || r.action === 'goto') && isEndpointChain(r.table, r.target ?? ''),
+  );
+  let reach = 1;
+  for (const r of seps) {
+    const p = statistic(r);
+    if (r.target === pick.target) return { probability: p === null ? null : round(reach * p), endpoints: seps.length };
+    if (p === null) return { probability: null, endpoints: seps.length };
+    reach *= 1 - p;
+  }
+  return { probability: null, endpoints: seps.length };
+}
+
+/** A rule's `-m statistic --mode random --probability P` (or nft's translation); 1 without one; null if other. */
+function statistic(r: RuleInfo): number | null {
+  const ipt = PROBABILITY.exec(r.text);
+  if (ipt?.[1] !== undefined) return Number(ipt[1]);
+  const nft = NFT_RANDOM.exec(r.nftText ?? r.text);
+  if (nft?.[1] !== undefined) return Number(nft[1]) / 2 ** 31;
+  const unknown = (r.matches ?? []).some((m) => m.field === 'unknown');
+  return unknown ? null : 1;
+}
+
+const round = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+/** The destination of the rule commented `cluster IP` (or, in nftables mode, of the service chain's first rule). */
+function clusterIP(
+  steps: readonly TraceStep[],
+  svc: TraceStep | undefined,
+  index: RuleIndex | undefined,
+): string | null {
+  if (svc === undefined) return null;
+  const rules: { comment: string | null; text: string; info: RuleInfo | undefined }[] = [];
+  for (const s of steps) {
+    if (s.target !== svc.chain && s !== svc) continue;
+    const info = ruleInfoOf(s, index);
+    rules.push({ comment: commentOf(s, info), text: s.rule?.text ?? '', info });
+  }
+  for (const r of index?.chain(svc.family, svc.table, svc.chain)?.rules ?? [])
+    rules.push({ comment: r.comment, text: r.text, info: r });
+  const nftMode = svc.table === 'kube-proxy';
+  for (const r of rules) {
+    if (!nftMode && r.comment?.includes('cluster IP') !== true) continue;
+    const dst = (r.info?.matches ?? matchesOfText(r.text)).find(
+      (m) => m.field === 'dst' && !m.negate && m.values.length === 1,
+    );
+    const host = /^(.+)\/(?:32|128)$/.exec(dst?.values[0] ?? '')?.[1];
+    if (host !== undefined) return host;
+  }
+  return null;
+}

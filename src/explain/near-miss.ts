@@ -1,0 +1,141 @@
+// Near misses: the accepting rules of the chains that let a packet fall to a drop, compared with the packet
+// condition by condition. Ranked by fewest failed conditions (then most met); a rule with a condition that
+// cannot be compared is `uncertain` and comes after every certain one. Rules that only accept replies
+// (ct state established/related) are no near miss of a connection's first packet, and rules for the other
+// IP family (an inet table holds both) are no near miss at all. Pure; no I/O.
+import type { RuleInfo, RuleMatch } from '../model/ruleset.js';
+import type { CannotCompare, FailedCondition, NearMiss, RuleRef, ViaRule } from '../model/trace.js';
+import type { Candidate } from './candidates.js';
+import type { PacketView } from './compare.js';
+import { compareMatch } from './compare.js';
+import { describeNearMiss } from './describe.js';
+
+const KEEP = 3;
+const MAX_UNCOMPARED = 10;
+const REPLY_STATES = new Set(['ESTABLISHED', 'RELATED']);
+
+interface Scored {
+  readonly c: Candidate;
+  readonly order: number;
+  readonly failed: FailedCondition[];
+  readonly unknown: string[];
+  readonly met: number;
+}
+
+/** The best near misses (at most 3) and every accepting rule that could not be compared (at most 10). */
+export function nearMisses(
+  candidates: readonly Candidate[],
+  p: PacketView,
+  decidingChain: string,
+): { nearMisses: NearMiss[]; cannotCompare: CannotCompare[] } {
+  const scored: Scored[] = [];
+  candidates.forEach((c, order) => {
+    const s = score(c, p, order);
+    if (s !== null) scored.push(s);
+  });
+  const certain = scored.filter((s) => s.unknown.length === 0 && s.failed.length > 0).sort(byCloseness);
+  const uncertain = scored.filter((s) => s.unknown.length > 0).sort(byCloseness);
+  const best = [...certain, ...uncertain].slice(0, KEEP).map((s) => toNearMiss(s, decidingChain));
+  const cannotCompare = uncertain
+    .slice()
+    .sort((a, b) => a.order - b.order)
+    .slice(0, MAX_UNCOMPARED)
+    .map((s) => ({ chain: s.c.chain, rule: ref(s.c.rule), via: via(s.c), matches: s.unknown }));
+  // A rule whose every comparable condition holds, yet the kernel did not take it: say so, do not rank it.
+  for (const s of scored) {
+    if (s.unknown.length === 0 && s.failed.length === 0 && cannotCompare.length < MAX_UNCOMPARED) {
+      cannotCompare.push({
+        chain: s.c.chain,
+        rule: ref(s.c.rule),
+        via: via(s.c),
+        matches: ['every condition fwtrace compares holds for this packet, yet the kernel did not accept it here'],
+      });
+    }
+  }
+  return { nearMisses: best, cannotCompare };
+}
+
+function byCloseness(a: Scored, b: Scored): number {
+  return a.failed.length - b.failed.length || a.unknown.length - b.unknown.length || b.met - a.met || a.order - b.order;
+}
+
+/** Compares every condition; null when the rule cannot apply (a stopper surely runs first, or replies only). */
+function score(c: Candidate, p: PacketView, order: number): Scored | null {
+  const failed: FailedCondition[] = [];
+  const unknown: string[] = [];
+  let met = 0;
+  for (const m of dedupe(c.matches)) {
+    const o = compareMatch(m, p);
+    if (o.kind === 'pass') met++;
+    else if (o.kind === 'unknown') unknown.push(o.text);
+    else {
+      if (repliesOnly(m, p) || otherFamily(m, p)) return null;
+      failed.push(o.failed);
+    }
+  }
+  for (const b of c.blockers) {
+    const outcomes = dedupe(b.rule.matches ?? []).map((m) => compareMatch(m, p));
+    if (outcomes.some((o) => o.kind === 'fail')) continue;
+    const texts = outcomes.flatMap((o) => (o.kind === 'unknown' ? [o.text] : []));
+    if (texts.length === 0 && !b.jumps && b.rule.matches !== undefined) return null;
+    const what = b.jumps ? `jumps to ${b.rule.target ?? '?'} first` : `may stop it first`;
+    unknown.push(`${b.chain} ${label(ref(b.rule))} ${what}${texts.length > 0 ? ` (${texts.join('; ')})` : ''}`);
+  }
+  return { c, order, failed, unknown: [...new Set(unknown)], met };
+}
+
+/** A failed `ct state established,related` for a packet known to be NEW. */
+function repliesOnly(m: RuleMatch, p: PacketView): boolean {
+  return (
+    m.field === 'ctstate' && !m.negate && p.ctStates?.has('NEW') === true && m.values.every((v) => REPLY_STATES.has(v))
+  );
+}
+
+/** A failed condition that only packets of the other IP family could meet (`ip daddr` for an IPv6 packet). */
+function otherFamily(m: RuleMatch, p: PacketView): boolean {
+  if (m.negate || p.ipVersion === undefined) return false;
+  const v6 = p.ipVersion === 6;
+  if (m.field === 'family') return true;
+  if (m.field === 'src' || m.field === 'dst') return m.values.every((v) => v.includes(':') !== v6);
+  if (m.field === 'proto') return m.values.every((v) => v === (v6 ? 'icmp' : 'icmpv6'));
+  return false;
+}
+
+/** The same condition written twice (`meta l4proto tcp` and `tcp dport`'s own) counts once. */
+export function dedupe(matches: readonly RuleMatch[]): RuleMatch[] {
+  const seen = new Set<string>();
+  const out: RuleMatch[] = [];
+  for (const m of matches) {
+    const key = m.field === 'unknown' ? `?${m.text}` : `${m.field}${m.negate ? '!' : '='}${m.values.join(',')}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(m);
+  }
+  return out;
+}
+
+function toNearMiss(s: Scored, decidingChain: string): NearMiss {
+  const base = {
+    chain: s.c.chain,
+    rule: ref(s.c.rule),
+    via: via(s.c),
+    verdict: s.unknown.length === 0 ? ('would-accept' as const) : ('uncertain' as const),
+    failed: s.failed,
+    unknown: s.unknown,
+  };
+  return { ...base, text: describeNearMiss(base, dedupe(s.c.matches), decidingChain) };
+}
+
+export function ref(r: RuleInfo): RuleRef {
+  return { position: r.position, handle: r.handle, text: r.text };
+}
+
+function via(c: Candidate): ViaRule[] {
+  return c.via.map((v) => ({ chain: v.chain, rule: ref(v.rule) }));
+}
+
+/** `rule 3`, `rule handle 12`. */
+export function label(r: RuleRef): string {
+  if (r.position !== null) return `rule ${r.position}`;
+  return r.handle !== null ? `rule handle ${r.handle}` : 'a rule';
+}

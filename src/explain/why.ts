@@ -1,0 +1,170 @@
+// Why a packet met its fate, as data: the deciding chain and rule (with owner), the jumps that led there,
+// and for a policy drop or a drop by a catch-all rule the closest accepting rules of the chains the packet
+// fell through. Pure; no I/O.
+import type { Family } from '../model/common.js';
+import type { MatchField, RuleIndex, RuleInfo } from '../model/ruleset.js';
+import type { FinalVerdict, PathLink, RuleRef, TraceStep, Why } from '../model/trace.js';
+import type { Candidate } from './candidates.js';
+import { acceptingPaths } from './candidates.js';
+import type { PacketView } from './compare.js';
+import { viewKey } from './compare.js';
+import { nearMisses } from './near-miss.js';
+import { ownerOf } from './owner.js';
+import { ruleInfoOf } from './rule-info.js';
+
+const NOTHING: readonly never[] = Object.freeze([]);
+const NONE: Why = { decidedBy: null, path: NOTHING, nearMisses: NOTHING, cannotCompare: NOTHING };
+const DROPS = new Set(['drop', 'reject']);
+
+/** Indexes of the jump/goto steps that led from the base chain to the deciding step, in order. */
+export function pathSteps(steps: readonly TraceStep[], decided: number): number[] {
+  const out: number[] = [];
+  const at = steps[decided];
+  if (!at) return out;
+  let chain = at.chain;
+  for (let i = decided - 1; i >= 0; i--) {
+    const s = steps[i]!;
+    if (s.hook !== at.hook || s.table !== at.table) break;
+    if ((s.verdict === 'jump' || s.verdict === 'goto') && s.target === chain) {
+      out.unshift(i);
+      chain = s.chain;
+    }
+  }
+  return out;
+}
+
+/** `packet` is needed only for near misses; pass a thunk so it is built only for drops. */
+export function whyOf(
+  verdict: FinalVerdict,
+  steps: readonly TraceStep[],
+  decided: number,
+  index: RuleIndex | undefined,
+  packet: () => PacketView,
+): Why {
+  const at = steps[decided];
+  if (at === undefined || verdict.by === null || verdict.hook === null) return NONE;
+  const links = pathSteps(steps, decided);
+  const decidedBy = {
+    hook: verdict.hook,
+    family: at.family,
+    table: at.table,
+    chain: at.chain,
+    by: verdict.by,
+    rule: verdict.rule === null ? null : refOf(verdict.rule),
+    owner: ownerOf(at),
+  };
+  const path: readonly PathLink[] =
+    links.length === 0
+      ? NOTHING
+      : links.map((i) => {
+          const s = steps[i]!;
+          return {
+            family: s.family,
+            table: s.table,
+            chain: s.chain,
+            rule: s.rule === null ? null : refOf(s.rule),
+            verdict: s.verdict === 'goto' ? 'goto' : 'jump',
+            target: s.target,
+            owner: ownerOf(s),
+          };
+        });
+  const entry =
+    index === undefined || !DROPS.has(verdict.action) ? null : cached(index, fellThrough(steps, decided, links, index));
+  if (entry === null || entry.candidates.length === 0)
+    return { decidedBy, path, nearMisses: NOTHING, cannotCompare: NOTHING };
+  const view = packet();
+  const key = viewKey(view, entry.fields);
+  let found = entry.results.get(key);
+  if (found === undefined) {
+    found = nearMisses(entry.candidates, view, at.chain);
+    if (entry.results.size >= MAX_RESULTS) entry.results.clear();
+    entry.results.set(key, found);
+  }
+  return { decidedBy, path, ...found };
+}
+
+/** A drop floods in with the same chains and packet fields again and again: both are remembered per ruleset. */
+interface Entry {
+  readonly candidates: readonly Candidate[];
+  /** The packet fields the candidates look at: the results depend on these only. */
+  readonly fields: ReadonlySet<MatchField>;
+  readonly results: Map<string, ReturnType<typeof nearMisses>>;
+}
+
+const MAX_RESULTS = 256;
+const MAX_ENTRIES = 256;
+const cache = new WeakMap<RuleIndex, Map<string, Entry>>();
+
+function cached(index: RuleIndex, segments: readonly Segment[]): Entry | null {
+  if (segments.length === 0) return null;
+  let entries = cache.get(index);
+  if (entries === undefined) {
+    entries = new Map();
+    cache.set(index, entries);
+  }
+  const key = segments.map((g) => `${g.family}\u0000${g.table}\u0000${g.chain}\u0000${g.rules.length}`).join('\u0001');
+  let entry = entries.get(key);
+  if (entry === undefined) {
+    const candidates = segments.flatMap((g) => acceptingPaths(index, g.family, g.table, g.chain, g.rules));
+    const fields = new Set<MatchField>();
+    for (const c of candidates) {
+      for (const m of c.matches) fields.add(m.field);
+      for (const b of c.blockers) for (const m of b.rule.matches ?? []) fields.add(m.field);
+    }
+    entry = { candidates, fields, results: new Map() };
+    if (entries.size >= MAX_ENTRIES) entries.clear();
+    entries.set(key, entry);
+  }
+  return entry;
+}
+
+function refOf(r: { position: number | null; handle: number | null; text: string | null }): RuleRef {
+  return { position: r.position, handle: r.handle, text: r.text };
+}
+
+/** Rules of a chain the packet went through without being accepted. */
+interface Segment {
+  readonly family: Family;
+  readonly table: string;
+  readonly chain: string;
+  readonly rules: readonly RuleInfo[];
+}
+
+/**
+ * The chains (and rules) the packet fell through to its drop: the whole chain for a policy; for an
+ * unconditional drop rule its chain's earlier rules, then, while the way in was unconditional too, the
+ * calling chain's rules before that jump.
+ */
+function fellThrough(
+  steps: readonly TraceStep[],
+  decided: number,
+  links: readonly number[],
+  index: RuleIndex,
+): Segment[] {
+  const at = steps[decided]!;
+  const chain = index.chain(at.family, at.table, at.chain);
+  if (chain === undefined) return [];
+  const seg = (s: TraceStep, rules: readonly RuleInfo[]): Segment => ({
+    family: s.family,
+    table: s.table,
+    chain: s.chain,
+    rules,
+  });
+  if (at.kind === 'policy') return [seg(at, chain.rules)];
+  const rule = ruleInfoOf(at, index);
+  if (rule === undefined || !catchAll(rule)) return [];
+  const out = [seg(at, chain.rules.slice(0, rule.position - 1))];
+  for (let k = links.length - 1; k >= 0; k--) {
+    const s = steps[links[k]!]!;
+    const link = ruleInfoOf(s, index);
+    const caller = index.chain(s.family, s.table, s.chain);
+    if (link === undefined || caller === undefined || !catchAll(link)) break;
+    out.push(seg(s, caller.rules.slice(0, link.position - 1)));
+  }
+  return out;
+}
+
+/** A rule without any condition (comments aside): it takes every packet that reaches it. */
+function catchAll(r: RuleInfo): boolean {
+  return r.matches !== undefined ? r.matches.length === 0 : r.unconditional;
+}
