@@ -20,7 +20,11 @@ export async function runCleanup(netns: string | null, dryRun: boolean, say: (li
     }
     const leftovers = s.state ? (await undoSession(s.state)).leftovers : await removeAll(s.remove);
     left += leftovers.length;
-    say(leftovers.length === 0 ? `session ${s.session}: removed ${s.remove.length} object(s)` : `session ${s.session}: could not remove:\n${leftovers.map((l) => `  ${l}`).join('\n')}`);
+    say(
+      leftovers.length === 0
+        ? `session ${s.session}: removed ${s.remove.length} object(s)`
+        : `session ${s.session}: could not remove:\n${leftovers.map((l) => `  ${l}`).join('\n')}`,
+    );
   }
   return left > 0 ? EXIT.leftovers : EXIT.ok;
 }

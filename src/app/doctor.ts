@@ -10,7 +10,9 @@ export async function runDoctor(netns: string | null, say: (line: string) => voi
   say(`running as ${isRoot() ? 'root' : 'a normal user (live tracing needs root; replay does not)'}`);
   const facts = await probeHost(netns);
   say(`programs missing: ${facts.missing.length > 0 ? facts.missing.join(', ') : 'none'}`);
-  say(`rules: iptables-legacy ${facts.legacyRules}, iptables-nft ${facts.xtablesRules}, native nft tables: ${facts.nativeTables.join(', ') || 'none'}`);
+  say(
+    `rules: iptables-legacy ${facts.legacyRules}, iptables-nft ${facts.xtablesRules}, native nft tables: ${facts.nativeTables.join(', ') || 'none'}`,
+  );
   for (const b of ['nft', 'xtables', 'legacy'] as BackendId[]) {
     const missing = missingFor(b, facts);
     say(`backend ${b}: ${missing.length === 0 ? 'available' : `needs ${missing.join(', ')}`}`);
@@ -19,10 +21,17 @@ export async function runDoctor(netns: string | null, say: (line: string) => voi
   say(`--backend auto would use: ${choice.backend}`);
   for (const r of choice.reasons) say(`  because ${r}`);
   say(`kernel log: /dev/kmsg ${facts.kmsgReadable ? 'readable' : 'not readable (journalctl -k -f is used instead)'}`);
-  say(`net.netfilter.nf_log_all_netns = ${(await readSysctl('net.netfilter.nf_log_all_netns')) ?? 'absent'} (legacy TRACE inside a network namespace needs 1; fwtrace sets and restores it)`);
+  say(
+    `net.netfilter.nf_log_all_netns = ${(await readSysctl('net.netfilter.nf_log_all_netns')) ?? 'absent'} (legacy TRACE inside a network namespace needs 1; fwtrace sets and restores it)`,
+  );
   const nflog = await runCommand({ argv: ['cat', '/proc/net/netfilter/nf_log'], netns });
-  for (const line of nflog.stdout.split('\n').filter((l) => /^\s*(2|10)\s/.test(l))) say(`packet logger: ${line.trim()}`);
+  for (const line of nflog.stdout.split('\n').filter((l) => /^\s*(2|10)\s/.test(l)))
+    say(`packet logger: ${line.trim()}`);
   const stale = await findStale(netns);
-  say(stale.length > 0 ? `leftovers of runs that are gone: ${stale.map((s) => s.session).join(', ')} (run fwtrace cleanup)` : 'no leftovers of earlier runs');
+  say(
+    stale.length > 0
+      ? `leftovers of runs that are gone: ${stale.map((s) => s.session).join(', ')} (run fwtrace cleanup)`
+      : 'no leftovers of earlier runs',
+  );
   return 0;
 }

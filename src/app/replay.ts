@@ -30,7 +30,8 @@ export async function loadRules(paths: readonly string[], warn: (m: string) => v
   const snaps = [];
   for (const path of paths) {
     const one = readRuleset(await readText(path));
-    if (one.chains.length === 0) warn(`${path}: no chains found (expected iptables-save, nft list ruleset or nft -j output)`);
+    if (one.chains.length === 0)
+      warn(`${path}: no chains found (expected iptables-save, nft list ruleset or nft -j output)`);
     else if (one.unparsed.length > 0) warn(`${path}: ${one.unparsed.length} lines not understood`);
     snaps.push(one);
   }
@@ -78,6 +79,7 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
   }
   emit(assembler.flush());
   stats.lost = assembler.stats.lost;
-  for (const text of assembler.stats.readerErrors) renderer.handle({ kind: 'warning', message: `reader said: ${text}` });
+  for (const text of assembler.stats.readerErrors)
+    renderer.handle({ kind: 'warning', message: `reader said: ${text}` });
   renderer.handle({ kind: 'stats', stats, final: true });
 }

@@ -15,7 +15,8 @@ export interface UndoReport {
 /** The command that succeeds only while the object a remove command deletes still exists. */
 export function existsCheck(remove: CommandSpec): CommandSpec | null {
   const a = remove.argv;
-  if (a[0] === 'nft' && a[1] === 'delete' && a[2] === 'table') return { ...remove, argv: ['nft', 'list', 'table', ...a.slice(3)] };
+  if (a[0] === 'nft' && a[1] === 'delete' && a[2] === 'table')
+    return { ...remove, argv: ['nft', 'list', 'table', ...a.slice(3)] };
   const d = a.indexOf('-D');
   if (d > 0) return { ...remove, argv: [...a.slice(0, d), '-C', ...a.slice(d + 1)] };
   return null;
@@ -61,7 +62,9 @@ export async function sysctlToRestore(session: string, key: string): Promise<{ k
 /** Puts a sysctl back unless another live session still needs the value. */
 async function restoreSysctl(state: SessionState): Promise<string | null> {
   if (!state.sysctl) return null;
-  const others = (await listStates()).filter((s) => s.session !== state.session && s.sysctl?.key === state.sysctl?.key && isAlive(s.pid));
+  const others = (await listStates()).filter(
+    (s) => s.session !== state.session && s.sysctl?.key === state.sysctl?.key && isAlive(s.pid),
+  );
   if (others.length > 0) return null;
   await writeSysctl(state.sysctl.key, state.sysctl.restore).catch(() => undefined);
   const now = await readSysctl(state.sysctl.key);

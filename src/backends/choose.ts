@@ -34,16 +34,22 @@ export function chooseBackend(f: HostFacts): Choice {
   const reasons: string[] = [];
   if (f.legacyRules > 0) {
     reasons.push(`iptables-legacy holds ${f.legacyRules} rules: only legacy TRACE (kernel log) sees them`);
-    if (f.xtablesRules > 0 || f.nativeTables.length > 0) reasons.push('nftables rules exist too and will not appear in this trace (run again with --backend nft to see them)');
+    if (f.xtablesRules > 0 || f.nativeTables.length > 0)
+      reasons.push(
+        'nftables rules exist too and will not appear in this trace (run again with --backend nft to see them)',
+      );
     return { backend: 'legacy', reasons };
   }
   if (f.xtablesRules > 0 && missingFor('xtables', f).length === 0) {
     reasons.push(`iptables-nft holds ${f.xtablesRules} rules: xtables-monitor shows them in iptables syntax`);
     return { backend: 'xtables', reasons };
   }
-  if (f.xtablesRules > 0) reasons.push(`iptables-nft holds ${f.xtablesRules} rules but xtables-monitor is missing: rules show in nft syntax`);
+  if (f.xtablesRules > 0)
+    reasons.push(`iptables-nft holds ${f.xtablesRules} rules but xtables-monitor is missing: rules show in nft syntax`);
   reasons.push(
-    f.nativeTables.length > 0 ? `native nftables tables: ${f.nativeTables.join(', ')}` : 'no iptables-legacy rules: nftables tracing sees everything',
+    f.nativeTables.length > 0
+      ? `native nftables tables: ${f.nativeTables.join(', ')}`
+      : 'no iptables-legacy rules: nftables tracing sees everything',
   );
   return { backend: 'nft', reasons };
 }

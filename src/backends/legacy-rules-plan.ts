@@ -30,7 +30,12 @@ export interface LegacyRulePlan {
 }
 
 /** Commands for every rule of both families; removal in reverse order. */
-export function legacyRuleCommands(rules: { v4: readonly (readonly string[])[]; v6: readonly (readonly string[])[] }, session: string, rate: number | null, netns: string | null): LegacyRulePlan {
+export function legacyRuleCommands(
+  rules: { v4: readonly (readonly string[])[]; v6: readonly (readonly string[])[] },
+  session: string,
+  rate: number | null,
+  netns: string | null,
+): LegacyRulePlan {
   const install: CommandSpec[] = [];
   const remove: CommandSpec[] = [];
   let skipped = 0;

@@ -41,7 +41,12 @@ export function nftTraceTable(session: string, rules: readonly (readonly string[
 }
 
 /** Install and remove commands of the session table. */
-export function nftTableCommands(session: string, rules: readonly (readonly string[])[], rate: number | null, netns: string | null): { install: CommandSpec[]; remove: CommandSpec[] } {
+export function nftTableCommands(
+  session: string,
+  rules: readonly (readonly string[])[],
+  rate: number | null,
+  netns: string | null,
+): { install: CommandSpec[]; remove: CommandSpec[] } {
   return {
     install: [{ argv: ['nft', '-f', '-'], stdin: nftTraceTable(session, rules, rate), netns }],
     remove: [{ argv: ['nft', 'delete', 'table', 'inet', sessionTable(session)], netns }],

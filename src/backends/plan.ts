@@ -27,7 +27,11 @@ export function buildPlan(p: PlanInput): Result<TracePlan, string> {
   if (p.backend === 'legacy') {
     const rules = legacyRuleCommands(flowToIptables(p.flow), p.session, p.rate, p.netns);
     if (rules.install.length === 0) {
-      return { ok: false, error: 'iptables-legacy TRACE works only in the raw table (PREROUTING, OUTPUT): a filter with both -i and -o cannot be traced; drop one of them' };
+      return {
+        ok: false,
+        error:
+          'iptables-legacy TRACE works only in the raw table (PREROUTING, OUTPUT): a filter with both -i and -o cannot be traced; drop one of them',
+      };
     }
     const reader: CommandSpec = p.kmsgReadable
       ? { argv: ['dmesg', '--follow-new', '--raw'] }
@@ -58,7 +62,9 @@ export function buildPlan(p: PlanInput): Result<TracePlan, string> {
       ...common,
       install: table.install,
       remove: table.remove,
-      reader: xtables ? { argv: ['xtables-monitor', '--trace'], netns: p.netns } : { argv: ['nft', '-a', 'monitor', 'trace'], netns: p.netns },
+      reader: xtables
+        ? { argv: ['xtables-monitor', '--trace'], netns: p.netns }
+        : { argv: ['nft', '-a', 'monitor', 'trace'], netns: p.netns },
       readerDialect: xtables ? 'xtables' : 'nft',
       ready: { kind: 'nftrace-socket' },
       snapshot: xtables

@@ -4,7 +4,16 @@ import { canRead, isOnPath } from '../sys/host.js';
 import type { HostFacts } from './choose.js';
 import { sessionOfTable } from './session.js';
 
-const BINARIES = ['nft', 'xtables-monitor', 'iptables-legacy', 'ip6tables-legacy', 'iptables-nft', 'dmesg', 'setpriv', 'ip'];
+const BINARIES = [
+  'nft',
+  'xtables-monitor',
+  'iptables-legacy',
+  'ip6tables-legacy',
+  'iptables-nft',
+  'dmesg',
+  'setpriv',
+  'ip',
+];
 const IPTABLES_TABLES = new Set(['filter', 'nat', 'mangle', 'raw', 'security']);
 
 async function countRules(argv: string[], netns: string | null): Promise<number> {
@@ -27,7 +36,9 @@ export async function probeHost(netns: string | null): Promise<HostFacts> {
   const nativeTables = (tables?.ok ? tables.stdout.split('\n') : [])
     .map((l) => /^table (\S+) (\S+)$/.exec(l.trim()))
     .filter((m): m is RegExpExecArray => m !== null)
-    .filter(([, family, name]) => !(IPTABLES_TABLES.has(name!) && (family === 'ip' || family === 'ip6') && xtablesRules > 0))
+    .filter(
+      ([, family, name]) => !(IPTABLES_TABLES.has(name!) && (family === 'ip' || family === 'ip6') && xtablesRules > 0),
+    )
     .filter(([, , name]) => sessionOfTable(name!) === null)
     .map(([, family, name]) => `${family} ${name}`);
   const kmsgReadable = await canRead('/dev/kmsg');

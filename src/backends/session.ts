@@ -27,10 +27,14 @@ export function sessionPid(session: string): number | null {
 
 /** Session of an nft table name, or null when the table is not fwtrace's. */
 export function sessionOfTable(name: string): string | null {
-  return name.startsWith(TABLE_PREFIX) && SESSION.test(name.slice(TABLE_PREFIX.length)) ? name.slice(TABLE_PREFIX.length) : null;
+  return name.startsWith(TABLE_PREFIX) && SESSION.test(name.slice(TABLE_PREFIX.length))
+    ? name.slice(TABLE_PREFIX.length)
+    : null;
 }
 
 /** Session of an iptables comment, or null. */
 export function sessionOfComment(comment: string): string | null {
-  return comment.startsWith(COMMENT_PREFIX) && SESSION.test(comment.slice(COMMENT_PREFIX.length)) ? comment.slice(COMMENT_PREFIX.length) : null;
+  return comment.startsWith(COMMENT_PREFIX) && SESSION.test(comment.slice(COMMENT_PREFIX.length))
+    ? comment.slice(COMMENT_PREFIX.length)
+    : null;
 }

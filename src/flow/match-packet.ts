@@ -30,7 +30,8 @@ function inRange(port: number | undefined, from: number, to: number): Tri {
 function primitive(m: FlowMatch, p: PacketInfo): Tri {
   switch (m.kind) {
     case 'proto': {
-      if (m.proto === 'ip' || m.proto === 'ip6') return p.ipVersion === undefined ? null : p.ipVersion === (m.proto === 'ip' ? 4 : 6);
+      if (m.proto === 'ip' || m.proto === 'ip6')
+        return p.ipVersion === undefined ? null : p.ipVersion === (m.proto === 'ip' ? 4 : 6);
       if (p.proto === undefined) return null;
       return m.proto === 'icmp6' ? p.proto === 'icmpv6' : p.proto === m.proto;
     }
@@ -42,7 +43,8 @@ function primitive(m: FlowMatch, p: PacketInfo): Tri {
     }
     case 'port':
     case 'portrange': {
-      const protoOk: Tri = p.proto === undefined ? null : m.proto === null ? p.proto === 'tcp' || p.proto === 'udp' : p.proto === m.proto;
+      const protoOk: Tri =
+        p.proto === undefined ? null : m.proto === null ? p.proto === 'tcp' || p.proto === 'udp' : p.proto === m.proto;
       const s = inRange(p.sport, m.range.from, m.range.to);
       const d = inRange(p.dport, m.range.from, m.range.to);
       return and(protoOk, m.dir === 'src' ? s : m.dir === 'dst' ? d : or(s, d));
@@ -71,6 +73,9 @@ function ifaceMatches(want: string | null, got: string | undefined): Tri {
 
 /** False only when the packet provably does not match the filter and interfaces. */
 export function mayMatchFlow(spec: FlowSpec, p: PacketInfo): boolean {
-  const result = and(and(ifaceMatches(spec.iif, p.iif), ifaceMatches(spec.oif, p.oif)), spec.expr ? evaluate(spec.expr, p) : true);
+  const result = and(
+    and(ifaceMatches(spec.iif, p.iif), ifaceMatches(spec.oif, p.oif)),
+    spec.expr ? evaluate(spec.expr, p) : true,
+  );
   return result !== false;
 }

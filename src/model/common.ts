@@ -11,20 +11,11 @@ export type Hook = 'prerouting' | 'input' | 'forward' | 'output' | 'postrouting'
 
 /** What one step (rule, policy, return) did to the packet. */
 export type StepVerdict =
-  | 'continue'
-  | 'accept'
-  | 'drop'
-  | 'reject'
-  | 'jump'
-  | 'goto'
-  | 'return'
-  | 'queue'
-  | 'stolen'
-  | 'break'
-  | 'unknown';
+  'continue' | 'accept' | 'drop' | 'reject' | 'jump' | 'goto' | 'return' | 'queue' | 'stolen' | 'break' | 'unknown';
 
 /** The packet's final netfilter verdict. */
 export type FinalAction = 'accept' | 'drop' | 'reject' | 'queue' | 'stolen' | 'unknown';
 
 /** A value or a reason, for expected failures (wireit's Result). */
-export type Result<T, E = string> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
+export type Result<T, E = string> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };

@@ -56,7 +56,9 @@ export function renderStmt(stmt: unknown, family?: string): string {
     case 'set':
     case 'map': {
       // Statements attached to the element (`add @meter { ip saddr limit rate over 3/minute }`).
-      const stmts = asList(p('stmt')).map((x) => ` ${renderStmt(x, family)}`).join('');
+      const stmts = asList(p('stmt'))
+        .map((x) => ` ${renderStmt(x, family)}`)
+        .join('');
       return `${str(p('op'))} ${str(p('set') ?? p('map'))} { ${renderExpr(p('elem'), ctxFor(p('elem')))}${stmts} }`;
     }
     case 'flow':

@@ -9,7 +9,10 @@ export function overlayIptablesText(nft: RulesetSnapshot, ipt: RulesetSnapshot):
     const twin = byKey.get(`${c.family} ${c.table} ${c.chain}`);
     // Same number of rules or the dumps were taken across a ruleset change: then keep nft's own text.
     if (!twin || twin.rules.length !== c.rules.length) return c;
-    return { ...c, rules: c.rules.map((r, i) => ({ ...twin.rules[i]!, handle: r.handle, family: c.family, nftText: r.text })) };
+    return {
+      ...c,
+      rules: c.rules.map((r, i) => ({ ...twin.rules[i]!, handle: r.handle, family: c.family, nftText: r.text })),
+    };
   });
   return { sources: [...nft.sources, ...ipt.sources], chains, unparsed: [...nft.unparsed, ...ipt.unparsed] };
 }

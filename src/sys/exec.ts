@@ -31,7 +31,9 @@ export async function runCommand(cmd: CommandSpec, timeoutMs = 30_000): Promise<
 }
 
 /** Runs commands in order, stopping at the first failure. */
-export async function runAll(cmds: readonly CommandSpec[]): Promise<{ ok: true } | { ok: false; failed: CommandSpec; result: CommandResult }> {
+export async function runAll(
+  cmds: readonly CommandSpec[],
+): Promise<{ ok: true } | { ok: false; failed: CommandSpec; result: CommandResult }> {
   for (const cmd of cmds) {
     const result = await runCommand(cmd);
     if (!result.ok) return { ok: false, failed: cmd, result };

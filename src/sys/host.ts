@@ -5,13 +5,23 @@ import { access, constants, readFile, writeFile } from 'node:fs/promises';
 export async function isOnPath(name: string): Promise<boolean> {
   const dirs = new Set([...(process.env['PATH'] ?? '').split(':'), '/usr/sbin', '/sbin', '/usr/bin', '/bin']);
   for (const dir of dirs) {
-    if (dir && (await access(`${dir}/${name}`, constants.X_OK).then(() => true, () => false))) return true;
+    if (
+      dir &&
+      (await access(`${dir}/${name}`, constants.X_OK).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return true;
   }
   return false;
 }
 
 export function canRead(path: string): Promise<boolean> {
-  return access(path, constants.R_OK).then(() => true, () => false);
+  return access(path, constants.R_OK).then(
+    () => true,
+    () => false,
+  );
 }
 
 export function isRoot(): boolean {
@@ -20,7 +30,10 @@ export function isRoot(): boolean {
 
 /** A /proc/sys value (`net.netfilter.nf_log_all_netns`), trimmed; null when it does not exist. */
 export async function readSysctl(key: string): Promise<string | null> {
-  return readFile(`/proc/sys/${key.replaceAll('.', '/')}`, 'utf8').then((v) => v.trim(), () => null);
+  return readFile(`/proc/sys/${key.replaceAll('.', '/')}`, 'utf8').then(
+    (v) => v.trim(),
+    () => null,
+  );
 }
 
 export async function writeSysctl(key: string, value: string): Promise<void> {

@@ -23,7 +23,11 @@ async function listensToNftrace(pid: number): Promise<boolean> {
   const table = await readFile(`/proc/${pid}/net/netlink`, 'utf8').catch(() => '');
   return table.split('\n').some((row) => {
     const f = row.trim().split(/\s+/);
-    return Number(f[1]) === NETLINK_NETFILTER && (parseInt(f[3] ?? '0', 16) & NFTRACE_GROUP_BIT) !== 0 && inodes.has(f[9] ?? '');
+    return (
+      Number(f[1]) === NETLINK_NETFILTER &&
+      (parseInt(f[3] ?? '0', 16) & NFTRACE_GROUP_BIT) !== 0 &&
+      inodes.has(f[9] ?? '')
+    );
   });
 }
 
@@ -42,7 +46,8 @@ export async function waitReady(pid: number, check: ReadyCheck, timeoutMs = 5000
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (!(await isRunning(pid))) return false;
-    const ready = check.kind === 'nftrace-socket' ? await listensToNftrace(pid) : (await fdTargets(pid)).includes(check.path);
+    const ready =
+      check.kind === 'nftrace-socket' ? await listensToNftrace(pid) : (await fdTargets(pid)).includes(check.path);
     if (ready) return true;
     await new Promise((r) => setTimeout(r, 20));
   }

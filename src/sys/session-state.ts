@@ -32,7 +32,11 @@ export async function writeState(state: SessionState): Promise<string> {
     await writeFile(path, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-    throw new ToolError(`cannot write the session state file ${path} (${why}); nothing was changed`, EXIT.runtime, 'fwtrace records there what it must undo; check that the directory (FWTRACE_STATE_DIR, default /run/fwtrace) can be created and written');
+    throw new ToolError(
+      `cannot write the session state file ${path} (${why}); nothing was changed`,
+      EXIT.runtime,
+      'fwtrace records there what it must undo; check that the directory (FWTRACE_STATE_DIR, default /run/fwtrace) can be created and written',
+    );
   }
   return path;
 }

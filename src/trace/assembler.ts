@@ -127,7 +127,11 @@ export class Assembler {
     return hook;
   }
 
-  private netlinkVerdict(e: Extract<NetlinkEvent, { kind: 'rule' | 'policy' | 'return' }>, now: number, out: Trace[]): void {
+  private netlinkVerdict(
+    e: Extract<NetlinkEvent, { kind: 'rule' | 'policy' | 'return' }>,
+    now: number,
+    out: Trace[],
+  ): void {
     const pending = this.pendingPacket.get(e.traceId);
     const key = netlinkKey(e.traceId);
     const ck = chainKey(e.family, e.table, e.chain);
@@ -191,7 +195,13 @@ export class Assembler {
       b = undefined;
     }
     if (!b) {
-      b = new TraceBuilder(++this.created, `k${++this.kernlogSeq}`, 'kernlog', e.time ?? this.opts.wallClock?.(now) ?? null, now);
+      b = new TraceBuilder(
+        ++this.created,
+        `k${++this.kernlogSeq}`,
+        'kernlog',
+        e.time ?? this.opts.wallClock?.(now) ?? null,
+        now,
+      );
       this.open.set(key, b);
     }
     b.lastAt = now;

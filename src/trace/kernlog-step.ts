@@ -10,7 +10,11 @@ type LogStep = Extract<TraceEvent, { kind: 'log-step' }>;
  * The kernel labels entries by shape: an unconditional ACCEPT/DROP/RETURN rule is logged as `policy:N` or
  * `return:N` like a chain's tail. Only N beyond the chain's last rule is the real tail.
  */
-export function kernlogStep(e: LogStep, hook: Hook, index: RuleIndex | undefined): { step: TraceStep; nat: RuleNat | null } {
+export function kernlogStep(
+  e: LogStep,
+  hook: Hook,
+  index: RuleIndex | undefined,
+): { step: TraceStep; nat: RuleNat | null } {
   const at = { hook, family: e.family, table: e.table, chain: e.chain };
   const chain = index?.chain(e.family, e.table, e.chain);
   const info: RuleInfo | undefined = chain?.rules[e.position - 1];
@@ -25,7 +29,8 @@ export function kernlogStep(e: LogStep, hook: Hook, index: RuleIndex | undefined
     const verdict: StepVerdict = info ? info.action : 'unknown';
     return { step: { ...at, kind: 'rule', rule, verdict, target: info?.target ?? null }, nat: info?.nat ?? null };
   }
-  if (e.entry === 'return') return { step: { ...at, kind: 'return', rule: null, verdict: 'return', target: null }, nat: null };
+  if (e.entry === 'return')
+    return { step: { ...at, kind: 'return', rule: null, verdict: 'return', target: null }, nat: null };
   const verdict: StepVerdict = chain?.policy ?? 'unknown';
   return { step: { ...at, kind: 'policy', rule: null, verdict, target: null }, nat: null };
 }

@@ -16,7 +16,11 @@ interface NatStep {
 }
 
 /** Every rewrite seen, in path order; a nat rule with no visible effect (MASQUERADE in the last hook) still counts. */
-export function findNat(steps: readonly TraceStep[], stepNat: readonly (RuleNat | null)[], sightings: readonly Sighting[]): NatRewrite[] {
+export function findNat(
+  steps: readonly TraceStep[],
+  stepNat: readonly (RuleNat | null)[],
+  sightings: readonly Sighting[],
+): NatRewrite[] {
   const natSteps: NatStep[] = [];
   stepNat.forEach((nat, index) => {
     const step = steps[index];
@@ -40,7 +44,9 @@ export function findNat(steps: readonly TraceStep[], stepNat: readonly (RuleNat 
   for (const n of natSteps) {
     if (n.used) continue;
     const seen = [...sightings].reverse().find((s) => s.stepCount <= n.index)?.packet;
-    const from = seen ? endpoint(seen[sideOf(n.nat.kind)], sideOf(n.nat.kind) === 'dst' ? seen.dport : seen.sport) : '?';
+    const from = seen
+      ? endpoint(seen[sideOf(n.nat.kind)], sideOf(n.nat.kind) === 'dst' ? seen.dport : seen.sport)
+      : '?';
     out.push(rewrite(n.step.hook, n, sideOf(n.nat.kind), from, n.nat.to));
   }
   return out;

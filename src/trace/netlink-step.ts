@@ -30,7 +30,8 @@ export function netlinkStep(
   const info = findRule(e, index);
   const rule = stepRule(e, info);
   // nft and xtables-monitor both report `reject` as a drop verdict; the rule says which it was.
-  const isReject = e.verdict === 'drop' && (info?.action === 'reject' || (rule.text !== null && REJECT.test(rule.text)));
+  const isReject =
+    e.verdict === 'drop' && (info?.action === 'reject' || (rule.text !== null && REJECT.test(rule.text)));
   const verdict: StepVerdict = isReject ? 'reject' : e.verdict;
   const nat = info ? info.nat : natFromRuleText(rule.text);
   return { step: { ...at, kind: 'rule', rule, verdict, target: e.target }, nat };

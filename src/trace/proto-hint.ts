@@ -5,7 +5,8 @@ import type { TraceStep } from '../model/trace.js';
 
 // `-p udp` (not `! -p udp`), `meta l4proto udp`, `ip protocol udp`, or a `udp dport`-style match.
 const IPT = /(?:^|\s)(?<!!\s)-p (tcp|udp|icmp|ipv6-icmp|icmpv6)\b/;
-const NFT = /(?:^|\s)(?:meta l4proto|ip protocol|ip6 nexthdr) (tcp|udp|icmp|ipv6-icmp|icmpv6)\b|(?:^|\s)(tcp|udp) (?:dport|sport) (?!!=)/;
+const NFT =
+  /(?:^|\s)(?:meta l4proto|ip protocol|ip6 nexthdr) (tcp|udp|icmp|ipv6-icmp|icmpv6)\b|(?:^|\s)(tcp|udp) (?:dport|sport) (?!!=)/;
 
 const NAMES: Record<string, Proto> = { tcp: 'tcp', udp: 'udp', icmp: 'icmp', 'ipv6-icmp': 'icmpv6', icmpv6: 'icmpv6' };
 

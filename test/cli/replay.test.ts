@@ -12,9 +12,24 @@ const GOLDEN = 'test/fixtures/cli';
 const tmp = mkdtempSync(join(tmpdir(), 'fwtrace-cli-'));
 
 const CASES = [
-  { name: 'legacy-kube-service', args: [`${CAP}/legacy/kernlog/kube-service.txt`, '--rules', `${CAP}/legacy/rules/kube-service/rules.iptables-save`] },
-  { name: 'xtables-db-denied', args: [`${CAP}/xtables/xtables-monitor/db-denied.txt`, '--rules', `${CAP}/xtables/rules/db-denied/rules.nft`, '--rules', `${CAP}/xtables/rules/db-denied/rules.iptables-save`] },
-  { name: 'nft-portforward', args: [`${CAP}/nft/nft-monitor/portforward.txt`, '--rules', `${CAP}/nft/rules/portforward/rules.nft.json`] },
+  {
+    name: 'legacy-kube-service',
+    args: [`${CAP}/legacy/kernlog/kube-service.txt`, '--rules', `${CAP}/legacy/rules/kube-service/rules.iptables-save`],
+  },
+  {
+    name: 'xtables-db-denied',
+    args: [
+      `${CAP}/xtables/xtables-monitor/db-denied.txt`,
+      '--rules',
+      `${CAP}/xtables/rules/db-denied/rules.nft`,
+      '--rules',
+      `${CAP}/xtables/rules/db-denied/rules.iptables-save`,
+    ],
+  },
+  {
+    name: 'nft-portforward',
+    args: [`${CAP}/nft/nft-monitor/portforward.txt`, '--rules', `${CAP}/nft/rules/portforward/rules.nft.json`],
+  },
   { name: 'legacy-icmp-reject-no-rules', args: [`${CAP}/legacy/kernlog/icmp-reject.txt`] },
 ];
 
@@ -35,16 +50,27 @@ describe('fwtrace replay (built CLI)', () => {
   it('reads stdin with -', () => {
     const r = runCli(['replay', '-', '--json'], { input: 'trace id 0a0b0c0d inet filter input policy drop \n' });
     expect(r.status).toBe(0);
-    const [trace] = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; verdict?: { action: string } });
+    const [trace] = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; verdict?: { action: string } });
     expect(trace).toMatchObject({ type: 'trace', verdict: { action: 'drop' } });
   });
 
   it('garbage input: exit 0, no stack trace, every line counted as not understood', () => {
-    const junk = Buffer.concat([Buffer.from('\x00\xff\xfe garbage {"MESSAGE":\n[ 1.0 ] TRACE: x\nPACKET: 2 zz\n'), Buffer.alloc(5000, 0xc3)]);
+    const junk = Buffer.concat([
+      Buffer.from('\x00\xff\xfe garbage {"MESSAGE":\n[ 1.0 ] TRACE: x\nPACKET: 2 zz\n'),
+      Buffer.alloc(5000, 0xc3),
+    ]);
     const r = runCli(['replay', '-', '--json'], { input: junk });
     expect(r.status).toBe(0);
     expect(r.stderr).toBe('');
-    const stats = JSON.parse(r.stdout.trim().split('\n').pop()!) as { type: string; lines: number; unparsed: number; traces: number };
+    const stats = JSON.parse(r.stdout.trim().split('\n').pop()!) as {
+      type: string;
+      lines: number;
+      unparsed: number;
+      traces: number;
+    };
     expect(stats).toMatchObject({ type: 'stats', lines: 4, traces: 0 });
     expect(stats.unparsed).toBeGreaterThanOrEqual(3);
   });
@@ -54,7 +80,10 @@ describe('fwtrace replay (built CLI)', () => {
     writeFileSync(file, 'x'.repeat(20 * 1024 * 1024) + '\ntrace id 0a0b0c0d inet filter input policy drop \n');
     const r = runCli(['replay', file, '--json']);
     expect(r.status).toBe(0);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.filter((l) => l['type'] === 'trace')).toHaveLength(1);
     expect(lines.pop()).toMatchObject({ type: 'stats', unparsed: 1, unparsedReasons: { 'line too long': 1 } });
   });
@@ -62,9 +91,22 @@ describe('fwtrace replay (built CLI)', () => {
   it('piping into head ends quietly (EPIPE)', () => {
     const big = join(tmp, 'big.txt');
     const one = 'trace id 0a0b0c0d inet filter input policy drop \n';
-    writeFileSync(big, Array.from({ length: 50_000 }, (_, i) => one.replace('0a0b0c0d', (i + 1).toString(16).padStart(8, '0'))).join(''));
+    writeFileSync(
+      big,
+      Array.from({ length: 50_000 }, (_, i) => one.replace('0a0b0c0d', (i + 1).toString(16).padStart(8, '0'))).join(''),
+    );
     // The pipe to head is real: head closes it after one line.
-    const r = spawnSync('bash', ['-c', 'set -o pipefail; "$0" "$1" replay "$2" --json | head -1; echo "rc=${PIPESTATUS[0]}"', process.execPath, BIN, big], { encoding: 'utf8' });
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        'set -o pipefail; "$0" "$1" replay "$2" --json | head -1; echo "rc=${PIPESTATUS[0]}"',
+        process.execPath,
+        BIN,
+        big,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(r.stdout).toMatch(/^\{"type":"trace"/);
     expect(r.stdout).toMatch(/rc=0/);
     expect(r.stderr).toBe('');
@@ -77,7 +119,9 @@ describe('fwtrace replay (built CLI)', () => {
   });
 
   it('a forced format counts other dialects as not understood', () => {
-    const r = runCli(['replay', '-', '--format', 'xtables', '--json'], { input: 'trace id 0a0b0c0d inet filter input policy drop \n' });
+    const r = runCli(['replay', '-', '--format', 'xtables', '--json'], {
+      input: 'trace id 0a0b0c0d inet filter input policy drop \n',
+    });
     expect(JSON.parse(r.stdout.trim())).toMatchObject({ type: 'stats', traces: 0, unparsed: 1 });
   });
 

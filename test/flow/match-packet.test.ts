@@ -3,7 +3,15 @@ import { parseFlow } from '../../src/flow/parse-flow.js';
 import { mayMatchFlow } from '../../src/flow/match-packet.js';
 import type { PacketInfo } from '../../src/model/packet.js';
 
-const SYN: PacketInfo = { ipVersion: 4, proto: 'tcp', src: '10.0.1.2', dst: '10.0.2.2', sport: 40000, dport: 22, iif: 'eth0' };
+const SYN: PacketInfo = {
+  ipVersion: 4,
+  proto: 'tcp',
+  src: '10.0.1.2',
+  dst: '10.0.2.2',
+  sport: 40000,
+  dport: 22,
+  iif: 'eth0',
+};
 
 function m(filter: string, p: PacketInfo, opts: { iif?: string; oif?: string } = {}): boolean {
   const spec = parseFlow(filter, opts);

@@ -17,9 +17,18 @@ function snapshotOf(r: Rules): RulesetSnapshot | undefined {
   return combineSnapshots((r.dumps ?? []).map(readRuleset));
 }
 
-export function replayText(text: string, rules: Rules = {}, format: FormatChoice = 'auto'): { traces: Trace[]; unparsed: number; lost: number } {
+export function replayText(
+  text: string,
+  rules: Rules = {},
+  format: FormatChoice = 'auto',
+): { traces: Trace[]; unparsed: number; lost: number } {
   const snapshot = snapshotOf(rules);
-  const a = new Assembler({ index: snapshot ? buildRuleIndex(snapshot) : undefined, idle: 20_000, maxOpen: 4096, ordered: true });
+  const a = new Assembler({
+    index: snapshot ? buildRuleIndex(snapshot) : undefined,
+    idle: 20_000,
+    maxOpen: 4096,
+    ordered: true,
+  });
   const p = createLineParser(format);
   const traces: Trace[] = [];
   let unparsed = 0;

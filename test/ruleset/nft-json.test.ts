@@ -89,10 +89,23 @@ describe('renderStmt / renderExpr', () => {
     ['ip', { reject: { type: 'tcp reset' } }, 'reject with tcp reset'],
     [
       'inet',
-      { set: { op: 'add', elem: { payload: { protocol: 'ip', field: 'saddr' } }, set: '@ssh_meter', stmt: [{ limit: { rate: 3, burst: 3, per: 'minute', inv: true } }] } },
+      {
+        set: {
+          op: 'add',
+          elem: { payload: { protocol: 'ip', field: 'saddr' } },
+          set: '@ssh_meter',
+          stmt: [{ limit: { rate: 3, burst: 3, per: 'minute', inv: true } }],
+        },
+      },
       'add @ssh_meter { ip saddr limit rate over 3/minute burst 3 packets }',
     ],
-    ['inet', { set: { op: 'add', elem: { payload: { protocol: 'ip', field: 'saddr' } }, set: '@s', stmt: [{ counter: null }] } }, 'add @s { ip saddr counter }'],
+    [
+      'inet',
+      {
+        set: { op: 'add', elem: { payload: { protocol: 'ip', field: 'saddr' } }, set: '@s', stmt: [{ counter: null }] },
+      },
+      'add @s { ip saddr counter }',
+    ],
   ] as const)('in an %s table: %j → %s', (family, stmt, text) => {
     expect(renderStmt(stmt, family)).toBe(text);
     expect(ruleFields({ family, expr: [stmt] }).text).toBe(text);

@@ -27,7 +27,13 @@ describe('Assembler (netlink events)', () => {
       rule({ table: 'filter', chain: 'LOG_AND_DROP' }, 'drop', '-A LOG_AND_DROP -j DROP'),
     ]);
     expect(rest).toEqual([]);
-    expect(t!.verdict).toMatchObject({ action: 'drop', hook: 'forward', table: 'filter', chain: 'LOG_AND_DROP', by: 'rule' });
+    expect(t!.verdict).toMatchObject({
+      action: 'drop',
+      hook: 'forward',
+      table: 'filter',
+      chain: 'LOG_AND_DROP',
+      by: 'rule',
+    });
     expect(t!.steps.map((s) => s.hook)).toEqual(['prerouting', 'forward', 'forward', 'forward', 'forward']);
     expect(t!.packet).toMatchObject({ iif: 'c0', oif: 's0', dport: 5432 });
     expect(t!.explanation).toBe(
@@ -55,7 +61,12 @@ describe('Assembler (netlink events)', () => {
 
   it('keeps interleaved packets apart by id', () => {
     const other = { id: 'bbbb0002', ...FWD };
-    const traces = assemble([pkt(FWD, SYN), pkt(other, { ...SYN, ipId: 99 }), policy(other, 'drop'), policy(FWD, 'accept')]);
+    const traces = assemble([
+      pkt(FWD, SYN),
+      pkt(other, { ...SYN, ipId: 99 }),
+      policy(other, 'drop'),
+      policy(FWD, 'accept'),
+    ]);
     expect(traces.map((t) => [t.id, t.verdict.action])).toEqual([
       ['bbbb0002', 'drop'],
       ['aaaa0001', 'accept'],
@@ -72,7 +83,13 @@ describe('Assembler (netlink events)', () => {
       policy(FWD, 'accept'),
     ]);
     expect(t!.nat).toEqual([
-      expect.objectContaining({ hook: 'prerouting', kind: 'dnat', from: '10.96.0.10:80', to: '10.0.2.2:80', chain: 'PREROUTING' }),
+      expect.objectContaining({
+        hook: 'prerouting',
+        kind: 'dnat',
+        from: '10.96.0.10:80',
+        to: '10.0.2.2:80',
+        chain: 'PREROUTING',
+      }),
     ]);
     expect(t!.verdict).toMatchObject({ action: 'accept', table: 'filter', by: 'policy' });
   });
@@ -80,7 +97,9 @@ describe('Assembler (netlink events)', () => {
   it('reports MASQUERADE in the last hook even though no later header shows it', () => {
     const post = { table: 'nat', chain: 'POSTROUTING' };
     const [t] = assemble([pkt(post, SYN), rule(post, 'accept', '-A POSTROUTING -o s0 -j MASQUERADE')]);
-    expect(t!.nat).toEqual([expect.objectContaining({ kind: 'masquerade', from: '10.0.1.2:40000', to: null, hook: 'postrouting' })]);
+    expect(t!.nat).toEqual([
+      expect.objectContaining({ kind: 'masquerade', from: '10.0.1.2:40000', to: null, hook: 'postrouting' }),
+    ]);
   });
 
   it('closes idle traces on tick and bounds open traces', () => {

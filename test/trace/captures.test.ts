@@ -18,7 +18,9 @@ const RUNS: { dialect: string; reader: string; rules: (s: string) => Rules; styl
     dialect: 'legacy',
     reader: 'kernlog',
     style: 'iptables',
-    rules: (s) => ({ dumps: [read(`legacy/rules/${s}/rules.iptables-save`), read(`legacy/rules/${s}/rules.ip6tables-save`)] }),
+    rules: (s) => ({
+      dumps: [read(`legacy/rules/${s}/rules.iptables-save`), read(`legacy/rules/${s}/rules.ip6tables-save`)],
+    }),
   },
   ...['xtables-monitor', 'nft-monitor'].map((reader) => ({
     dialect: 'xtables',
@@ -26,10 +28,19 @@ const RUNS: { dialect: string; reader: string; rules: (s: string) => Rules; styl
     style: 'iptables' as const,
     // What the live xtables backend snapshots: `nft -a list ruleset` and iptables-nft-save -c.
     rules: (s: string) => ({
-      dumps: [read(`xtables/rules/${s}/rules.nft`), read(`xtables/rules/${s}/rules.iptables-save`), read(`xtables/rules/${s}/rules.ip6tables-save`)],
+      dumps: [
+        read(`xtables/rules/${s}/rules.nft`),
+        read(`xtables/rules/${s}/rules.iptables-save`),
+        read(`xtables/rules/${s}/rules.ip6tables-save`),
+      ],
     }),
   })),
-  { dialect: 'nft', reader: 'nft-monitor', style: 'nft', rules: (s) => ({ dumps: [read(`nft/rules/${s}/rules.nft.json`)] }) },
+  {
+    dialect: 'nft',
+    reader: 'nft-monitor',
+    style: 'nft',
+    rules: (s) => ({ dumps: [read(`nft/rules/${s}/rules.nft.json`)] }),
+  },
 ];
 
 for (const run of RUNS) {
@@ -37,7 +48,10 @@ for (const run of RUNS) {
     for (const [scenario, exp] of Object.entries(oracle.scenarios)) {
       const file = `${run.dialect}/${run.reader}/${scenario}.txt`;
       if (!existsSync(join(DIR, file))) continue;
-      const counts = JSON.parse(read(`${run.dialect}/${scenario}.counts.json`)) as { total: number; readers: Record<string, { status: string }> };
+      const counts = JSON.parse(read(`${run.dialect}/${scenario}.counts.json`)) as {
+        total: number;
+        readers: Record<string, { status: string }>;
+      };
       const { traces } = replayText(read(file), run.rules(scenario));
 
       it(`${scenario}: one trace per packet`, () => {

@@ -5,10 +5,22 @@ import type { StepVerdict } from '../../src/model/common.js';
 
 type Where = { id?: string; table: string; chain: string; family?: 'ip' | 'ip6' | 'inet' };
 
-const base = (w: Where) => ({ source: 'nft' as const, traceId: w.id ?? 'aaaa0001', family: w.family ?? 'ip', table: w.table, chain: w.chain });
+const base = (w: Where) => ({
+  source: 'nft' as const,
+  traceId: w.id ?? 'aaaa0001',
+  family: w.family ?? 'ip',
+  table: w.table,
+  chain: w.chain,
+});
 
 export const pkt = (w: Where, packet: PacketInfo): TraceEvent => ({ ...base(w), kind: 'packet', packet });
-export const rule = (w: Where, verdict: StepVerdict, text: string, target: string | null = null, handle: number | null = null): TraceEvent => ({
+export const rule = (
+  w: Where,
+  verdict: StepVerdict,
+  text: string,
+  target: string | null = null,
+  handle: number | null = null,
+): TraceEvent => ({
   ...base(w),
   kind: 'rule',
   handle,

@@ -20,14 +20,17 @@ const mutated = fc
 describe('replay pipeline', () => {
   it('never throws on arbitrary lines and mutated real lines, and its output is valid JSON', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.string({ maxLength: 300 }), mutated, fc.constantFrom(...real)), { maxLength: 60 }), (lines) => {
-        const { traces } = replayText(lines.join('\n'), { dumps: rules });
-        for (const t of traces) {
-          const json = traceJsonLine(t);
-          expect(() => JSON.parse(json) as unknown).not.toThrow();
-          expect(json).not.toMatch(/undefined|NaN|\[object Object\]/);
-        }
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.string({ maxLength: 300 }), mutated, fc.constantFrom(...real)), { maxLength: 60 }),
+        (lines) => {
+          const { traces } = replayText(lines.join('\n'), { dumps: rules });
+          for (const t of traces) {
+            const json = traceJsonLine(t);
+            expect(() => JSON.parse(json) as unknown).not.toThrow();
+            expect(json).not.toMatch(/undefined|NaN|\[object Object\]/);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

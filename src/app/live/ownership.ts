@@ -20,5 +20,7 @@ export function claimTrace(t: Trace, session: string, flow: FlowSpec): Trace | n
   const others = !ours && t.steps.some((s) => marks(s, isTracerTable));
   if (others) return null;
   if (!ours && !mayMatchFlow(flow, t.packet)) return null;
-  return t.steps.some((s) => isTracerTable(s.table)) ? { ...t, steps: t.steps.filter((s) => !isTracerTable(s.table)) } : t;
+  return t.steps.some((s) => isTracerTable(s.table))
+    ? { ...t, steps: t.steps.filter((s) => !isTracerTable(s.table)) }
+    : t;
 }

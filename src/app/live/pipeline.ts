@@ -38,7 +38,12 @@ export class LivePipeline {
     private readonly onTrace: (t: Trace) => void,
   ) {
     this.parser = createLineParser(dialect);
-    this.assembler = new Assembler({ index, idle: IDLE_MS, maxOpen: MAX_OPEN, wallClock: (now) => new Date(now).toISOString() });
+    this.assembler = new Assembler({
+      index,
+      idle: IDLE_MS,
+      maxOpen: MAX_OPEN,
+      wallClock: (now) => new Date(now).toISOString(),
+    });
   }
 
   /** A fresh snapshot: traces still open keep the old one; new ones use this. */
@@ -96,7 +101,8 @@ export class LivePipeline {
     if (this.limit !== null && this.stats.traces >= this.limit) return;
     const t = claimTrace(raw, this.session, this.flow);
     if (!t) return;
-    if (t.steps.some((s) => s.kind === 'rule' && s.rule?.handle != null && s.rule.text === null)) this.onUnknownRule?.();
+    if (t.steps.some((s) => s.kind === 'rule' && s.rule?.handle != null && s.rule.text === null))
+      this.onUnknownRule?.();
     this.stats.traces++;
     this.renderer.handle({ kind: 'trace', trace: t });
     this.onTrace(t);

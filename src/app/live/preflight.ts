@@ -8,7 +8,9 @@ export async function warnAboutLeftovers(plan: TracePlan, warn: (m: string) => v
   const stale = await findStale(plan.netns);
   for (const s of stale) {
     const ns = plan.netns ? ` --netns ${plan.netns}` : '';
-    warn(`found trace rules of a fwtrace run that is gone (session ${s.session}); remove them with: fwtrace cleanup${ns}`);
+    warn(
+      `found trace rules of a fwtrace run that is gone (session ${s.session}); remove them with: fwtrace cleanup${ns}`,
+    );
   }
 }
 
@@ -19,7 +21,9 @@ export async function warnAboutLogging(plan: TracePlan, warn: (m: string) => voi
     const m = /^\s*(2|10)\s+(\S+)/.exec(line);
     if (m && m[2] === 'nfnetlink_log') {
       const fam = m[1] === '2' ? 'IPv4' : 'IPv6';
-      warn(`${fam} packet logging is bound to nfnetlink_log (ulogd?): TRACE lines will not reach the kernel log. To read them here: echo nf_log_syslog > /proc/sys/net/netfilter/nf_log/${m[1]} (or replay ulogd's output with fwtrace replay)`);
+      warn(
+        `${fam} packet logging is bound to nfnetlink_log (ulogd?): TRACE lines will not reach the kernel log. To read them here: echo nf_log_syslog > /proc/sys/net/netfilter/nf_log/${m[1]} (or replay ulogd's output with fwtrace replay)`,
+      );
     }
   }
 }

@@ -38,13 +38,18 @@ const INSTALL_HINT: Record<string, string> = {
 async function checkNetns(netns: string): Promise<void> {
   const r = await runCommand({ argv: ['ip', 'netns', 'list'] });
   const names = r.stdout.split('\n').map((l) => l.split(' ')[0]);
-  if (!names.includes(netns)) throw new ToolError(`no network namespace named "${netns}"`, EXIT.usage, 'see `ip netns list`');
+  if (!names.includes(netns))
+    throw new ToolError(`no network namespace named "${netns}"`, EXIT.usage, 'see `ip netns list`');
 }
 
 /** Root, netns, backend and plan; `requireRoot` is false only for --dry-run with an explicit backend. */
 export async function prepareLive(cfg: LiveConfig, requireRoot: boolean): Promise<Prepared> {
   if (requireRoot && !isRoot()) {
-    throw new ToolError('live tracing changes the firewall and reads kernel events: it needs root', EXIT.needsRoot, 'run it with sudo, or use `fwtrace replay FILE` on saved output (no root needed)');
+    throw new ToolError(
+      'live tracing changes the firewall and reads kernel events: it needs root',
+      EXIT.needsRoot,
+      'run it with sudo, or use `fwtrace replay FILE` on saved output (no root needed)',
+    );
   }
   if (cfg.netns !== null && isRoot()) await checkNetns(cfg.netns);
   let backend: BackendId;
@@ -58,7 +63,11 @@ export async function prepareLive(cfg: LiveConfig, requireRoot: boolean): Promis
     kmsgReadable = facts.kmsgReadable;
     const missing = missingFor(backend, facts);
     if (missing.length > 0) {
-      throw new ToolError(`the ${backend} backend needs ${missing.join(', ')}, which is not installed`, EXIT.runtime, missing.map((m) => INSTALL_HINT[m] ?? m).join('; '));
+      throw new ToolError(
+        `the ${backend} backend needs ${missing.join(', ')}, which is not installed`,
+        EXIT.runtime,
+        missing.map((m) => INSTALL_HINT[m] ?? m).join('; '),
+      );
     }
   } else {
     backend = cfg.backend;

@@ -44,7 +44,13 @@ export function startLive(cfg: LiveConfig, plan: TracePlan, reasons: readonly st
   return { stop, done };
 }
 
-async function runLive(cfg: LiveConfig, plan: TracePlan, reasons: readonly string[], renderer: Renderer, stop: StopSignal): Promise<number> {
+async function runLive(
+  cfg: LiveConfig,
+  plan: TracePlan,
+  reasons: readonly string[],
+  renderer: Renderer,
+  stop: StopSignal,
+): Promise<number> {
   const warn = (message: string): void => renderer.handle({ kind: 'warning', message });
   await warnAboutLeftovers(plan, warn);
   // Recorded even when the value is already right: this run needs it too, and another run ending must
@@ -84,7 +90,9 @@ async function runLive(cfg: LiveConfig, plan: TracePlan, reasons: readonly strin
         .then((s) => {
           if (s.index) pipeline?.setIndex(s.index);
         })
-        .catch((e: unknown) => stop.stop({ kind: 'error', message: `internal error while reading the ruleset: ${errorText(e)}` }))
+        .catch((e: unknown) =>
+          stop.stop({ kind: 'error', message: `internal error while reading the ruleset: ${errorText(e)}` }),
+        )
         .finally(() => {
           lastSnapshot = Date.now();
           snapshotting = false;
@@ -96,7 +104,9 @@ async function runLive(cfg: LiveConfig, plan: TracePlan, reasons: readonly strin
     if (stop.requested) return await disarm(plan, state, stop.requested, renderer, pipeline, readers, watchdog);
     if (plan.sysctl) {
       await writeSysctl(plan.sysctl.key, plan.sysctl.value);
-      warn(`set ${plan.sysctl.key}=${plan.sysctl.value} for this run (the kernel log shows TRACE from other namespaces only then); it is restored on exit`);
+      warn(
+        `set ${plan.sysctl.key}=${plan.sysctl.value} for this run (the kernel log shows TRACE from other namespaces only then); it is restored on exit`,
+      );
     }
     const armed = await runAll(plan.install);
     if (!armed.ok) {
@@ -105,7 +115,15 @@ async function runLive(cfg: LiveConfig, plan: TracePlan, reasons: readonly strin
     }
     renderer.handle({
       kind: 'armed',
-      armed: { session: plan.session, backend: plan.backend, netns: plan.netns, filter: cfg.flow.text, commands: plan.install.map(displayCommand), reasons, rate: cfg.rate },
+      armed: {
+        session: plan.session,
+        backend: plan.backend,
+        netns: plan.netns,
+        filter: cfg.flow.text,
+        commands: plan.install.map(displayCommand),
+        reasons,
+        rate: cfg.rate,
+      },
     });
     if (cfg.timeoutSec !== null) stop.stopAfter(cfg.timeoutSec);
     const keep = (keeper = new ArmKeeper(plan.install, warn));
@@ -136,14 +154,24 @@ async function runLive(cfg: LiveConfig, plan: TracePlan, reasons: readonly strin
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** Starts the reader and waits until it really listens; when xtables-monitor dies, nft monitor takes over. */
-async function startReader(plan: TracePlan, cmd: TracePlan['reader'], pipeline: LivePipeline, stop: StopSignal, warn: (m: string) => void, readers: Readers): Promise<void> {
+async function startReader(
+  plan: TracePlan,
+  cmd: TracePlan['reader'],
+  pipeline: LivePipeline,
+  stop: StopSignal,
+  warn: (m: string) => void,
+  readers: Readers,
+): Promise<void> {
   const reader = new ReaderProcess(cmd, (line) => pipeline.line(line, Date.now()));
   readers.current = reader;
   void reader.exited.then(async (exit) => {
     if (exit.stopped || stop.requested) return;
-    const why = exit.stderrTail.split('\n').filter(Boolean).slice(-2).join(' / ') || `exit code ${exit.code ?? exit.signal}`;
+    const why =
+      exit.stderrTail.split('\n').filter(Boolean).slice(-2).join(' / ') || `exit code ${exit.code ?? exit.signal}`;
     if (plan.backend === 'xtables' && cmd.argv[0] === 'xtables-monitor') {
-      warn(`xtables-monitor died (${why}); tracing goes on through nft monitor trace, rules still shown in iptables syntax where iptables-save knows them`);
+      warn(
+        `xtables-monitor died (${why}); tracing goes on through nft monitor trace, rules still shown in iptables syntax where iptables-save knows them`,
+      );
       pipeline.setDialect('nft');
       await startReader(plan, fallbackReader(plan), pipeline, stop, warn, readers);
       return;
@@ -151,10 +179,19 @@ async function startReader(plan: TracePlan, cmd: TracePlan['reader'], pipeline: 
     stop.stop({ kind: 'reader-exited', message: `${cmd.argv.join(' ')}: ${why}` });
   });
   const ok = reader.pid !== undefined && (await waitReady(reader.pid, plan.ready));
-  if (!ok && !stop.requested) stop.stop({ kind: 'reader-exited', message: `${cmd.argv.join(' ')} did not start listening` });
+  if (!ok && !stop.requested)
+    stop.stop({ kind: 'reader-exited', message: `${cmd.argv.join(' ')} did not start listening` });
 }
 
-async function disarm(plan: TracePlan, state: SessionState, reason: StopReason, renderer: Renderer, pipeline: LivePipeline | null, readers: Readers, watchdog: WatchdogHandle): Promise<number> {
+async function disarm(
+  plan: TracePlan,
+  state: SessionState,
+  reason: StopReason,
+  renderer: Renderer,
+  pipeline: LivePipeline | null,
+  readers: Readers,
+  watchdog: WatchdogHandle,
+): Promise<number> {
   const undo = await undoSession(state);
   await readers.current?.stop();
   watchdog.stop();

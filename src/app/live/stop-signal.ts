@@ -1,7 +1,10 @@
 // One place that collects every reason to stop a live run: signals, --count, --timeout, the reader
 // dying, an exception, the TUI's `q`. The first reason wins; later ones are ignored.
 
-export type StopReason = { readonly kind: 'signal'; readonly signal: NodeJS.Signals } | { readonly kind: 'count' | 'timeout' | 'quit' } | { readonly kind: 'reader-exited' | 'error'; readonly message: string };
+export type StopReason =
+  | { readonly kind: 'signal'; readonly signal: NodeJS.Signals }
+  | { readonly kind: 'count' | 'timeout' | 'quit' }
+  | { readonly kind: 'reader-exited' | 'error'; readonly message: string };
 
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'];
 
