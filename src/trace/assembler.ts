@@ -149,9 +149,10 @@ export class Assembler {
     const hook = baseHook ?? b.hook;
     const stepKey =
       e.kind === 'rule'
-        ? `${hook}\t${e.kind}\t${e.family}\t${e.table}\t${e.chain}\t${e.verdict}\t${e.target}\t${e.handle}\t${e.source}\t${e.text}`
+        ? `${hook}\t${e.kind}\t${e.family}\t${e.table}\t${e.chain}\t${e.verdict}\t${e.target}\t${e.handle}\t${e.source}`
         : `${hook}\t${e.kind}\t${e.family}\t${e.table}\t${e.chain}\t${e.verdict}\t${baseHook !== null}\t${e.kind === 'return' ? e.target : ''}`;
-    const { step, nat } = this.steps.get(stepKey, () => netlinkStep(e, hook, baseHook !== null, this.index));
+    const text = e.kind === 'rule' ? e.text : null;
+    const { step, nat } = this.steps.get(text, stepKey, () => netlinkStep(e, hook, baseHook !== null, this.index));
     b.add(step, nat);
     if (b.done) this.close(key, out);
   }
@@ -210,7 +211,7 @@ export class Assembler {
     // ulogd JSON names the hook on every line; other envelopes leave user chains to inherit the caller's.
     const hook = baseHook ?? e.hook ?? b.hook;
     const stepKey = `${hook}\t${e.family}\t${e.table}\t${e.chain}\t${e.entry}\t${e.position}`;
-    const { step, nat } = this.steps.get(stepKey, () => kernlogStep(e, hook, this.index));
+    const { step, nat } = this.steps.get(null, stepKey, () => kernlogStep(e, hook, this.index));
     b.add(step, nat);
     if (b.done) this.close(key, out);
   }

@@ -11,20 +11,30 @@ export interface BuiltStep {
 const LIMIT = 20_000;
 
 export class StepCache {
-  private readonly map = new Map<string, BuiltStep>();
+  /** By rule text first: the parsers hand out the same text string for a repeated rule, whose hash V8 keeps. */
+  private readonly map = new Map<string | null, Map<string, BuiltStep>>();
+  private size = 0;
 
-  /** The cached step for `key`, building it with `make` the first time. */
-  get(key: string, make: () => BuiltStep): BuiltStep {
-    let built = this.map.get(key);
+  /** The cached step for (`text`, `key`), building it with `make` the first time. */
+  get(text: string | null, key: string, make: () => BuiltStep): BuiltStep {
+    let inner = this.map.get(text);
+    if (inner === undefined) {
+      inner = new Map();
+      this.map.set(text, inner);
+    }
+    let built = inner.get(key);
     if (built === undefined) {
-      if (this.map.size >= LIMIT) this.map.clear();
+      if (this.size >= LIMIT) this.clear();
       built = make();
-      this.map.set(key, built);
+      inner.set(key, built);
+      this.size++;
+      if (!this.map.has(text)) this.map.set(text, inner);
     }
     return built;
   }
 
   clear(): void {
     this.map.clear();
+    this.size = 0;
   }
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect } from 'vitest';
 import { LAB_SCRIPT, isRoot, type Lab } from '../lab/lab.js';
+import type { TraceView } from '../helpers/oracle.js';
 
 export { isRoot };
 
@@ -58,22 +59,8 @@ export interface TraceRec {
     readonly chain: string;
     readonly kind: string;
   }[];
-  readonly verdict: {
-    readonly action: string;
-    readonly hook: string | null;
-    readonly table: string | null;
-    readonly chain: string | null;
-    readonly by: string | null;
-    readonly rule: { readonly position: number | null; readonly text: string | null } | null;
-  };
-  readonly nat: readonly {
-    readonly hook: string;
-    readonly kind: string;
-    readonly from: string;
-    readonly to: string | null;
-    readonly chain: string | null;
-    readonly rule: { readonly text: string | null } | null;
-  }[];
+  readonly verdict: TraceView['verdict'];
+  readonly nat: TraceView['nat'];
 }
 
 /**

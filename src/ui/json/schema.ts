@@ -24,20 +24,25 @@ export function wirePacket(p: Trace['packet']): Record<string, unknown> {
 /** Steps are shared between traces (see trace/step-cache): serialise each once. */
 const stepJson = new WeakMap<TraceStep, string>();
 
+/** One element of `steps`. */
+function stepRecord(s: TraceStep): Record<string, unknown> {
+  return {
+    hook: s.hook,
+    family: s.family,
+    table: s.table,
+    chain: s.chain,
+    kind: s.kind,
+    rule: s.rule,
+    verdict: s.verdict,
+    target: s.target,
+    owner: s.owner ?? null,
+  };
+}
+
 function wireStep(s: TraceStep): string {
   let json = stepJson.get(s);
   if (json === undefined) {
-    json = JSON.stringify({
-      hook: s.hook,
-      family: s.family,
-      table: s.table,
-      chain: s.chain,
-      kind: s.kind,
-      rule: s.rule,
-      verdict: s.verdict,
-      target: s.target,
-      owner: s.owner ?? null,
-    });
+    json = JSON.stringify(stepRecord(s));
     stepJson.set(s, json);
   }
   return json;
@@ -67,17 +72,7 @@ export function wireTrace(t: Trace): Record<string, unknown> {
     backend: t.backend,
     time: t.time,
     packet: wirePacket(t.packet),
-    steps: t.steps.map((s) => ({
-      hook: s.hook,
-      family: s.family,
-      table: s.table,
-      chain: s.chain,
-      kind: s.kind,
-      rule: s.rule,
-      verdict: s.verdict,
-      target: s.target,
-      owner: s.owner ?? null,
-    })),
+    steps: t.steps.map(stepRecord),
     verdict: t.verdict,
     nat: t.nat,
     explanation: t.explanation,
