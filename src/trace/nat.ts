@@ -30,6 +30,8 @@ export function findNat(
   for (let i = 1; i < sightings.length; i++) {
     const before = sightings[i - 1]!;
     const after = sightings[i]!;
+    // Most packets are never rewritten: the same (cached) headers, or equal addresses and ports.
+    if (before.packet === after.packet || sameEndpoints(before.packet, after.packet)) continue;
     const sides: [Side, string, string][] = [
       ['dst', endpoint(before.packet.dst, before.packet.dport), endpoint(after.packet.dst, after.packet.dport)],
       ['src', endpoint(before.packet.src, before.packet.sport), endpoint(after.packet.src, after.packet.sport)],
@@ -50,6 +52,10 @@ export function findNat(
     out.push(rewrite(n.step.hook, n, sideOf(n.nat.kind), from, n.nat.to));
   }
   return out;
+}
+
+function sameEndpoints(a: Sighting['packet'], b: Sighting['packet']): boolean {
+  return a.dst === b.dst && a.dport === b.dport && a.src === b.src && a.sport === b.sport;
 }
 
 function rewrite(hook: Hook, by: NatStep | undefined, side: Side, from: string, to: string | null): NatRewrite {
