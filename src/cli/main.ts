@@ -20,7 +20,17 @@ export function buildProgram(): Command {
     .version(pkg.version)
     .option('--debug', 'show stack traces of internal errors')
     .exitOverride()
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  sudo fwtrace 'tcp port 5432'                      live: why is my database unreachable?
+  sudo fwtrace 'udp port 53' --count 3 --plain      stop after three packets
+  fwtrace replay kern.log --rules iptables-save.txt saved output, no root needed
+  sudo fwtrace doctor                               which backend, and why
+Run \`fwtrace <command> --help\` for each command's options and examples.`,
+    );
   program.addCommand(traceCommand().exitOverride(), { isDefault: true });
   program.addCommand(replayCommand().exitOverride());
   program.addCommand(cleanupCommand().exitOverride());
