@@ -35,7 +35,12 @@ describe.skipIf(skip)('live TUI, terminal hung up', () => {
   it('shows the drop live, then a hang-up removes the trace table within seconds', async () => {
     const before = rulesetSnapshot(lab.fwNetns);
     const statesBefore = stateFiles().length;
-    tmux.start(session, 100, 30, `TERM=xterm-256color node ${CLI} 'tcp port 5432' --netns ${lab.fwNetns} --backend nft --tui`);
+    tmux.start(
+      session,
+      100,
+      30,
+      `TERM=xterm-256color node ${CLI} 'tcp port 5432' --netns ${lab.fwNetns} --backend nft --tui`,
+    );
     const tables = (): string => inNetns(lab.fwNetns, ['nft', 'list', 'tables']);
     expect(await waitUntil(() => tables().includes('fwtrace_'), 15_000)).toBe(true);
     await traffic(lab, 'db-denied');
