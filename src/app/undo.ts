@@ -4,7 +4,7 @@ import type { CommandSpec } from '../model/command.js';
 import { displayCommand } from '../sys/command.js';
 import { runCommand } from '../sys/exec.js';
 import { isAlive, readSysctl, writeSysctl } from '../sys/host.js';
-import { deleteState, listStates, type SessionState } from '../sys/session-state.js';
+import { deleteState, listStates, writeState, type SessionState } from '../sys/session-state.js';
 
 export interface UndoReport {
   /** Commands that could not remove their object (it is still there). */
@@ -71,9 +71,14 @@ async function restoreSysctl(state: SessionState): Promise<string | null> {
   return now === state.sysctl.restore ? `${state.sysctl.key}=${state.sysctl.restore}` : null;
 }
 
-/** Undoes one session completely and forgets it (unless something is left behind). */
+/**
+ * Undoes one session completely and forgets it (unless something is left behind). The run gives up its
+ * claim on the sysctl before it looks for other claimants: of two runs ending at once, the later one to
+ * look always finds nobody and restores (both seeing each other, and neither restoring, cannot happen).
+ */
 export async function undoSession(state: SessionState): Promise<UndoReport> {
   const leftovers = await removeAll(state.remove);
+  if (state.sysctl) await writeState({ ...state, sysctl: null }).catch(() => undefined);
   const sysctlRestored = await restoreSysctl(state);
   if (leftovers.length === 0) await deleteState(state.session);
   return { leftovers, sysctlRestored };
