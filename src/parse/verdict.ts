@@ -27,7 +27,7 @@ export function nftVerdictAt(s: string, a: number, b: number): VerdictInfo {
   let sp = s.indexOf(' ', a);
   if (sp < 0 || sp >= b) sp = -1;
   const wordE = sp < 0 ? b : sp;
-  const known = nftWordAt(s, a, wordE);
+  const known = wordAt(WORDS, s, a, wordE);
   if ((known === JUMP || known === GOTO) && sp >= 0) {
     let end = s.indexOf(' ', sp + 1);
     if (end < 0 || end > b) end = b;
@@ -41,25 +41,29 @@ export function nftVerdict(text: string): VerdictInfo {
   return nftVerdictAt(text, 0, text.length);
 }
 
-/** The lower-case verdict word s[a, b) without allocating; undefined when it is none. */
-function nftWordAt(s: string, a: number, b: number): VerdictInfo | undefined {
-  switch (b - a) {
-    case 4:
-      return same(s, a, 'drop') ? DROP : same(s, a, 'jump') ? JUMP : same(s, a, 'goto') ? GOTO : undefined;
-    case 5:
-      return same(s, a, 'queue') ? QUEUE : same(s, a, 'break') ? BREAK : undefined;
-    case 6:
-      return same(s, a, 'accept') ? ACCEPT : same(s, a, 'return') ? RETURN : same(s, a, 'stolen') ? STOLEN : undefined;
-    case 8:
-      return same(s, a, 'continue') ? CONTINUE : undefined;
-    default:
-      return undefined;
-  }
+/** The verdict words both readers print: nft in lower case, xtables-monitor (print_verdict) in upper case. */
+const WORDS: readonly (readonly [string, VerdictInfo])[] = [
+  ['drop', DROP],
+  ['jump', JUMP],
+  ['goto', GOTO],
+  ['queue', QUEUE],
+  ['break', BREAK],
+  ['accept', ACCEPT],
+  ['return', RETURN],
+  ['stolen', STOLEN],
+  ['continue', CONTINUE],
+];
+const UPPER_WORDS = WORDS.map(([w, v]) => [w.toUpperCase(), v] as const);
+
+/** The verdict word s[a, b) in the given table, without allocating; undefined when it is none. */
+function wordAt(words: typeof WORDS, s: string, a: number, b: number): VerdictInfo | undefined {
+  for (const [w, v] of words) if (w.length === b - a && same(s, a, w)) return v;
+  return undefined;
 }
 
 /** xtables-monitor verdict word s[a, b) (`ACCEPT`, `JUMP:X`, `GOTO:X`, `0xfffffffb`). */
 export function xtablesVerdictAt(s: string, a: number, b: number): VerdictInfo {
-  const known = xtWordAt(s, a, b);
+  const known = wordAt(UPPER_WORDS, s, a, b);
   if (known !== undefined) return known;
   if (b - a > 5 && s.charCodeAt(a + 4) === 58 && (same(s, a, 'JUMP') || same(s, a, 'GOTO'))) {
     return { verdict: s.charCodeAt(a) === 74 ? 'jump' : 'goto', target: s.slice(a + 5, b) };
@@ -70,22 +74,6 @@ export function xtablesVerdictAt(s: string, a: number, b: number): VerdictInfo {
 /** xtables-monitor verdict word (`ACCEPT`, `JUMP:X`, `GOTO:X`, `0xfffffffb`). */
 export function xtablesVerdict(word: string): VerdictInfo {
   return xtablesVerdictAt(word, 0, word.length);
-}
-
-/** The upper-case words xtables-monitor prints (print_verdict) without allocating; undefined when it is none. */
-function xtWordAt(s: string, a: number, b: number): VerdictInfo | undefined {
-  switch (b - a) {
-    case 4:
-      return same(s, a, 'DROP') ? DROP : same(s, a, 'JUMP') ? JUMP : same(s, a, 'GOTO') ? GOTO : undefined;
-    case 5:
-      return same(s, a, 'QUEUE') ? QUEUE : same(s, a, 'BREAK') ? BREAK : undefined;
-    case 6:
-      return same(s, a, 'ACCEPT') ? ACCEPT : same(s, a, 'RETURN') ? RETURN : same(s, a, 'STOLEN') ? STOLEN : undefined;
-    case 8:
-      return same(s, a, 'CONTINUE') ? CONTINUE : undefined;
-    default:
-      return undefined;
-  }
 }
 
 /** print_verdict falls back to raw `0x%x` for codes it has no word for. */

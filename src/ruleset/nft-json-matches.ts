@@ -3,38 +3,11 @@
 // other matches and filtering statements (limit, quota, xt match, vmap) become `unknown`. Pure; no I/O.
 import type { RuleMatch } from '../model/ruleset.js';
 import { asList, prop, single, str } from './nft-json-expr.js';
-import { renderStmt } from './nft-json-stmt.js';
+import { ACTING_STATEMENTS, renderStmt } from './nft-json-stmt.js';
 import type { Selector } from './nft-match-build.js';
 import { buildMatch, impliedProto, selectorOf, unknownMatch } from './nft-match-build.js';
 
-/** Statements that act on every packet reaching them (counters, verdicts, NAT, logging, mangling...). */
-const PASS = new Set([
-  'counter',
-  'accept',
-  'drop',
-  'continue',
-  'return',
-  'jump',
-  'goto',
-  'reject',
-  'queue',
-  'dnat',
-  'snat',
-  'masquerade',
-  'redirect',
-  'tproxy',
-  'log',
-  'mangle',
-  'notrack',
-  'ct helper',
-  'ct timeout',
-  'ct expectation',
-  'secmark',
-  'dup',
-  'fwd',
-  'flow',
-  'synproxy',
-]);
+const PASS = ACTING_STATEMENTS;
 
 /** Conditions of a rule's `expr` array; `family` is the table's (how statements render depends on it). */
 export function nftJsonMatches(stmts: readonly unknown[], family?: string): RuleMatch[] {

@@ -156,3 +156,32 @@ function usedPart(v: unknown): string {
   const used = prop(v, 'used');
   return typeof used === 'number' && used > 0 ? ` used ${used} ${str(prop(v, 'used_unit'))}` : '';
 }
+
+/** Statements that act on every packet reaching them (verdicts, NAT, counters, logging, mangling...): they filter nothing. */
+export const ACTING_STATEMENTS: ReadonlySet<string> = new Set([
+  'counter',
+  'accept',
+  'drop',
+  'continue',
+  'return',
+  'jump',
+  'goto',
+  'reject',
+  'queue',
+  'dnat',
+  'snat',
+  'masquerade',
+  'redirect',
+  'tproxy',
+  'log',
+  'mangle',
+  'notrack',
+  'ct helper',
+  'ct timeout',
+  'ct expectation',
+  'secmark',
+  'dup',
+  'fwd',
+  'flow',
+  'synproxy',
+]);

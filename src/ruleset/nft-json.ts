@@ -7,33 +7,15 @@ import type { Effect } from './iptables-rule.js';
 import { xtTargetEffect } from './iptables-rule.js';
 import { compact, prop, single, str } from './nft-json-expr.js';
 import { nftJsonMatches } from './nft-json-matches.js';
-import { natAddress, renderStmt } from './nft-json-stmt.js';
+import { ACTING_STATEMENTS, natAddress, renderStmt } from './nft-json-stmt.js';
 import type { RuleFields } from './snapshot-builder.js';
 import { SnapshotBuilder } from './snapshot-builder.js';
 
 const FAMILIES = new Set<string>(['ip', 'ip6', 'inet', 'arp', 'bridge', 'netdev']);
 const VERDICTS = new Set(['accept', 'drop', 'reject', 'return', 'continue', 'queue']);
 const NAT = new Set(['dnat', 'snat', 'masquerade', 'redirect']);
-/** Statements that act on every packet reaching them; any other statement (match, limit, xt match...) filters. */
-const NON_MATCHING = new Set([
-  ...VERDICTS,
-  ...NAT,
-  'jump',
-  'goto',
-  'counter',
-  'log',
-  'mangle',
-  'notrack',
-  'ct helper',
-  'ct timeout',
-  'ct expectation',
-  'secmark',
-  'dup',
-  'fwd',
-  'flow',
-  'set',
-  'map',
-]);
+/** Statements that filter nothing (plus set/map updates); any other statement (match, limit, xt match...) filters. */
+const NON_MATCHING = new Set([...ACTING_STATEMENTS, 'set', 'map']);
 
 /** Parses `nft -j list ruleset` output. Never throws; malformed parts land in `unparsed`. */
 export function parseNftJson(text: string): RulesetSnapshot {

@@ -3,27 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../src/model/event.js';
 import type { PacketInfo } from '../../src/model/packet.js';
 import { parseKernlogLine } from '../../src/parse/kernlog.js';
-import { onlyEvent } from './fixtures.js';
+import { BODY, onlyEvent, PACKET } from './fixtures.js';
 
-const BODY =
-  'TRACE: raw:PREROUTING:policy:2 IN=rshr0 OUT= MAC=aa:98:65:32:1f:61:d2:4e:da:a3:37:b9:08:00 SRC=10.66.1.2 DST=10.96.0.10 LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=44875 DF PROTO=TCP SPT=49022 DPT=80 SEQ=3888308531 ACK=0 WINDOW=64240 RES=0x00 SYN URGP=0 OPT (020405B40402080A589558BD000000000103030A) ';
-const PACKET: PacketInfo = {
-  ipVersion: 4,
-  proto: 'tcp',
-  src: '10.66.1.2',
-  dst: '10.96.0.10',
-  sport: 49022,
-  dport: 80,
-  iif: 'rshr0',
-  oif: '',
-  len: 60,
-  ttl: 64,
-  ipId: 44875,
-  tcpFlags: ['SYN'],
-  tcpSeq: 3888308531,
-  macSrc: 'd2:4e:da:a3:37:b9',
-  macDst: 'aa:98:65:32:1f:61',
-};
 const step = (line: string): TraceEvent => onlyEvent(parseKernlogLine(line));
 const packetOf = (line: string): PacketInfo | undefined => {
   const e = step(line);
