@@ -1,5 +1,6 @@
 // One assembled trace per packet: what the renderers show and the NDJSON `trace` record carries. Types only.
 import type { Dialect, Family, FinalAction, Hook, StepVerdict } from './common.js';
+import type { HostDiagnosis } from './host.js';
 import type { PacketInfo } from './packet.js';
 
 /** The rule a step refers to, with fresh counters when a ruleset was given. */
@@ -68,6 +69,8 @@ export interface Trace {
   readonly why?: Why;
   /** The Kubernetes Service the packet was load-balanced by (kube-proxy chains on its path), else null. */
   readonly kubernetes?: KubeService | null;
+  /** What the host did after netfilter (kernel drop reason, host checks); set by live runs that looked. */
+  readonly host?: HostDiagnosis | null;
 }
 
 /** A rule named without its counters. */
