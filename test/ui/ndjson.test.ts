@@ -29,6 +29,7 @@ describe('NDJSON trace records', () => {
       'explanation',
       'why',
       'kubernetes',
+      'host',
     ]);
     expect(parsed['verdict']).toMatchObject({ action: 'drop', by: 'policy', chain: 'FORWARD' });
   });

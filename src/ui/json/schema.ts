@@ -1,5 +1,6 @@
 // NDJSON v1 wire records (DESIGN.md "NDJSON v1"): separate from the internal types so they stay stable.
 // Keys are never renamed; new keys may be added. Every key is present; unknown values are null.
+import type { HostDiagnosis } from '../../model/host.js';
 import type { KubeService, Trace, TraceStep, Why } from '../../model/trace.js';
 import type { Armed, Disarmed, RunStats } from '../../model/session.js';
 
@@ -60,7 +61,8 @@ export function traceJsonLine(t: Trace): string {
   });
   const tail = JSON.stringify({ verdict: t.verdict, nat: t.nat, explanation: t.explanation });
   const kube = JSON.stringify(wireKube(t.kubernetes));
-  return `${head.slice(0, -1)},"steps":[${t.steps.map(wireStep).join(',')}],${tail.slice(1, -1)},"why":${whyJson(t.why)},"kubernetes":${kube}}`;
+  const host = t.host ? JSON.stringify(wireHost(t.host)) : 'null';
+  return `${head.slice(0, -1)},"steps":[${t.steps.map(wireStep).join(',')}],${tail.slice(1, -1)},"why":${whyJson(t.why)},"kubernetes":${kube},"host":${host}}`;
 }
 
 /** One `trace` record. */
@@ -78,6 +80,17 @@ export function wireTrace(t: Trace): Record<string, unknown> {
     explanation: t.explanation,
     why: wireWhy(t.why),
     kubernetes: wireKube(t.kubernetes),
+    host: t.host ? wireHost(t.host) : null,
+  };
+}
+
+/** The `host` object: the kernel drop that most likely belongs to the packet, and the host checks' findings. */
+export function wireHost(h: HostDiagnosis): Record<string, unknown> {
+  return {
+    kernelDrop: h.kernelDrop
+      ? { reason: h.kernelDrop.reason, location: h.kernelDrop.location, protocol: h.kernelDrop.protocol }
+      : null,
+    findings: h.findings.map((f) => ({ check: f.check, severity: f.severity, text: f.text, fix: f.fix })),
   };
 }
 
