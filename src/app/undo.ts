@@ -5,6 +5,7 @@ import { displayCommand } from '../sys/command.js';
 import { runCommand } from '../sys/exec.js';
 import { isAlive, readSysctl, writeSysctl } from '../sys/host.js';
 import { deleteState, listStates, writeState, type SessionState } from '../sys/session-state.js';
+import { removeSessionInstance } from '../sys/tracefs.js';
 
 export interface UndoReport {
   /** Commands that could not remove their object (it is still there). */
@@ -77,7 +78,8 @@ async function restoreSysctl(state: SessionState): Promise<string | null> {
  * look always finds nobody and restores (both seeing each other, and neither restoring, cannot happen).
  */
 export async function undoSession(state: SessionState): Promise<UndoReport> {
-  const leftovers = await removeAll(state.remove);
+  // The tracefs instance of the kernel drop reasons is named after the session: nothing to record.
+  const leftovers = [...(await removeAll(state.remove)), ...(await removeSessionInstance(state.session))];
   if (state.sysctl) await writeState({ ...state, sysctl: null }).catch(() => undefined);
   const sysctlRestored = await restoreSysctl(state);
   if (leftovers.length === 0) await deleteState(state.session);

@@ -14,13 +14,7 @@ export interface KernelDrop {
 
 /** Which host check a finding comes from. */
 export type HostCheckId =
-  | 'ip_forward'
-  | 'rp_filter'
-  | 'route'
-  | 'listener'
-  | 'conntrack-full'
-  | 'conntrack-invalid'
-  | 'br_netfilter';
+  'ip_forward' | 'rp_filter' | 'route' | 'listener' | 'conntrack-full' | 'conntrack-invalid' | 'br_netfilter';
 
 /** One thing about the host that explains (or may explain) what happened to a packet. */
 export interface HostFinding {

@@ -1,6 +1,6 @@
 // Session state files: what each running fwtrace added and how to undo it. Read by the watchdog (after
 // SIGKILL) and by `fwtrace cleanup`.
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import type { CommandSpec } from '../model/command.js';
 import type { BackendId } from '../model/plan.js';
 import { EXIT, ToolError } from '../errors.js';
@@ -29,7 +29,10 @@ export async function writeState(state: SessionState): Promise<string> {
   const path = statePath(state.session);
   try {
     await mkdir(STATE_DIR, { recursive: true, mode: 0o700 });
-    await writeFile(path, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+    // Written aside and renamed: the watchdog or `cleanup` never reads half a file (and then thinks there is nothing to undo).
+    const tmp = `${path}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(state, null, 2) + '\n', { mode: 0o600 });
+    await rename(tmp, path);
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
     throw new ToolError(
