@@ -33,12 +33,16 @@ export function hookFromName(name: string): Hook | null {
 /**
  * The hook a chain is attached to, judged from its name only: iptables builtin chains (`PREROUTING` in
  * `nat`), or the nft convention of naming a base chain after its hook (`input`, `nat-prerouting`,
- * `filter_INPUT`). For the five xtables tables only the exact upper-case builtin names count, so a user
- * chain like `KUBE-POSTROUTING` gets null.
+ * `filter_INPUT`). For the five xtables table names only the exact builtin names count (upper case, or
+ * all lower case as native nft writes them), so a user chain like `KUBE-POSTROUTING` gets null.
  */
 export function builtinHook(table: string, chain: string): Hook | null {
   const builtins = XTABLES_CHAINS.get(table);
-  if (builtins !== undefined) return builtins.includes(chain) ? hookFromName(chain) : null;
+  if (builtins !== undefined) {
+    if (builtins.includes(chain)) return hookFromName(chain);
+    // Native nft tables named like iptables ones (`table inet filter { chain forward ... }`) spell them in lower case.
+    return HOOK_NAMES.get(chain) ?? null;
+  }
   const direct = hookFromName(chain);
   if (direct !== null) return direct;
   const m = TYPE_PREFIX.exec(chain);

@@ -9,7 +9,8 @@ describe('builtinHook', () => {
     ['filter', 'FORWARD', 'forward'],
     ['filter', 'PREROUTING', null],
     ['nat', 'KUBE-POSTROUTING', null],
-    ['filter', 'input', null],
+    ['filter', 'input', 'input'], // native nft: table inet filter { chain input { type filter hook input ... } }
+    ['filter', 'Input', null],
     ['fw', 'input', 'input'],
     ['fw', 'INPUT', 'input'],
     ['netdev-t', 'ingress', 'ingress'],
