@@ -1,17 +1,16 @@
 // `fwtrace replay`: saved trace output (+ optional rulesets) → parse → assemble → render. No root needed.
 import type { FormatChoice } from '../model/parse.js';
 import type { RuleIndex } from '../model/ruleset.js';
+import type { RunStats } from '../model/session.js';
 import type { Trace } from '../model/trace.js';
-import { createLineParser } from '../parse/line-parser.js';
 import { buildRuleIndex } from '../ruleset/rule-index.js';
 import { combineSnapshots } from '../ruleset/combine.js';
 import { readRuleset } from '../ruleset/read-ruleset.js';
-import { checkReadable, openChunks, readText } from '../sys/files.js';
-import { LineSplitter } from '../sys/line-splitter.js';
+import { checkReadable, readText } from '../sys/files.js';
 import type { StreamSink } from '../sys/stdout-sink.js';
 import { Assembler } from '../trace/assembler.js';
 import type { Renderer } from '../ui/renderer.js';
-import { countOutcome, newRunStats } from './run-stats.js';
+import { LineFeed, readInto, type EventSink } from './replay-feed.js';
 
 export interface ReplayConfig {
   readonly files: readonly string[];
@@ -22,7 +21,6 @@ export interface ReplayConfig {
 /** Replay has no clock: time is counted in lines. A packet's events are never this far apart. */
 const IDLE_LINES = 20_000;
 const MAX_OPEN = 4096;
-const TICK_EVERY = 1024;
 
 /** Loads and merges the ruleset files into one index; warns about lines it did not understand. */
 export async function loadRules(paths: readonly string[], warn: (m: string) => void): Promise<RuleIndex | undefined> {
@@ -43,43 +41,34 @@ export async function loadRules(paths: readonly string[], warn: (m: string) => v
 export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: StreamSink): Promise<void> {
   for (const f of [...cfg.files, ...cfg.rules]) await checkReadable(f);
   const index = await loadRules(cfg.rules, (message) => renderer.handle({ kind: 'warning', message }));
-  const stats = newRunStats();
+  let traces = 0;
   const assembler = new Assembler({ index, idle: IDLE_LINES, maxOpen: MAX_OPEN, ordered: true });
-  const parser = createLineParser(cfg.format);
-  const emit = (traces: Trace[]): void => {
-    for (const trace of traces) {
-      stats.traces++;
+  const emit = (done: readonly Trace[]): void => {
+    for (const trace of done) {
+      traces++;
       renderer.handle({ kind: 'trace', trace });
     }
   };
-  const onLine = (line: string, truncated: boolean): void => {
-    stats.lines++;
-    if (truncated) {
-      countOutcome(stats, { kind: 'unparsed', reason: 'line too long', line });
-      return;
-    }
-    for (const o of parser.push(line)) {
-      if (o.kind !== 'events') countOutcome(stats, o);
-      else for (const e of o.events) emit(assembler.push(e, stats.lines));
-    }
-    if (stats.lines % TICK_EVERY === 0) emit(assembler.tick(stats.lines));
+  const out: EventSink = {
+    event: (e, line) => emit(assembler.push(e, line)),
+    tick: (line) => emit(assembler.tick(line)),
   };
-  for (const file of cfg.files) {
-    const splitter = new LineSplitter(onLine);
-    for await (const chunk of openChunks(file)) {
-      splitter.write(chunk);
-      if (sink.closed) return;
-      if (sink.backedUp) await sink.drain();
-    }
-    splitter.end();
-  }
-  for (const o of parser.flush()) {
-    if (o.kind !== 'events') countOutcome(stats, o);
-    else for (const e of o.events) emit(assembler.push(e, stats.lines));
-  }
+  const counted = await parse(cfg, out, sink);
+  if (counted === null) return;
   emit(assembler.flush());
-  stats.lost = assembler.stats.lost;
+  const stats = { ...counted, traces, lost: assembler.stats.lost };
   for (const text of assembler.stats.readerErrors)
     renderer.handle({ kind: 'warning', message: `reader said: ${text}` });
   renderer.handle({ kind: 'stats', stats, final: true });
+}
+
+/** Reads and parses the files into out; the parse counts, or null when the reader of the output went away first. */
+async function parse(cfg: ReplayConfig, out: EventSink, sink: StreamSink): Promise<RunStats | null> {
+  const feed = new LineFeed(cfg.format, out);
+  const pause = async (): Promise<boolean> => {
+    if (sink.closed) return false;
+    if (sink.backedUp) await sink.drain();
+    return true;
+  };
+  return (await readInto(cfg.files, feed, pause)) ? feed.stats : null;
 }

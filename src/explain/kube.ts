@@ -4,6 +4,7 @@
 // taking the rest; `numgen random mod N vmap`), and whether the packet was marked for masquerade. Pure; no I/O.
 import type { RuleIndex, RuleInfo } from '../model/ruleset.js';
 import type { KubeService, NatRewrite, TraceStep } from '../model/trace.js';
+import { kubeText } from './describe.js';
 import { ownerOf } from './owner.js';
 import { commentOf, matchesOfText, ruleInfoOf } from './rule-info.js';
 
@@ -23,12 +24,28 @@ const isService = (s: TraceStep): boolean => SVC.test(s.chain) || (s.table === '
 const isEndpointChain = (table: string, chain: string): boolean =>
   SEP.test(chain) || (table === 'kube-proxy' && NFT_SEP.test(chain));
 
-/** The Service a packet was load-balanced by, or null when it went through no kube-proxy service chain. */
-export function kubernetesOf(
-  steps: readonly TraceStep[],
-  nat: readonly NatRewrite[],
-  index: RuleIndex | undefined,
-): KubeService | null {
+/** What the Service of a packet derives from its steps and the ruleset alone, shared by every packet on the path. */
+export interface KubePath {
+  readonly service: string | null;
+  readonly clusterIP: string | null;
+  /** The endpoint chain the packet took, if any. */
+  readonly sep: TraceStep | undefined;
+  readonly index: RuleIndex | undefined;
+  readonly probability: number | null;
+  readonly endpoints: number | null;
+  readonly masqueradeMark: boolean;
+  /** Answers by the endpoint the packet's NAT shows (few per path; bounded). */
+  readonly byEndpoint: Map<string | null, KubeAnswer>;
+}
+
+/** A packet's Service and the words for it. */
+export interface KubeAnswer {
+  readonly service: KubeService;
+  readonly text: string;
+}
+
+/** The kube-proxy facts of a path, or null when it went through no kube-proxy service or endpoint chain. */
+export function kubePath(steps: readonly TraceStep[], index: RuleIndex | undefined): KubePath | null {
   // Every service and endpoint chain is kube-proxy's: most traces stop here.
   if (!steps.some((s) => ownerOf(s) === 'kube-proxy')) return null;
   const svcAt = steps.findIndex(isService);
@@ -41,14 +58,41 @@ export function kubernetesOf(
   return {
     service: serviceName(steps, index),
     clusterIP: clusterIP(steps, svc, index),
-    endpoint: endpointOf(nat, sep, index),
+    sep,
+    index,
     probability: share?.probability ?? null,
     endpoints: share?.endpoints ?? null,
     masqueradeMark: steps.some(
       (s) =>
         MASQ_CHAIN.test(s.chain) || ((s.verdict === 'jump' || s.verdict === 'goto') && MASQ_CHAIN.test(s.target ?? '')),
     ),
+    byEndpoint: new Map(),
   };
+}
+
+const MAX_ENDPOINTS = 64;
+
+/** The Service of one packet on that path (the endpoint comes from its NAT), with its words (kubeText). */
+export function kubeFor(path: KubePath, nat: readonly NatRewrite[]): KubeAnswer {
+  const done = nat.find(
+    (n) => n.kind === 'dnat' && n.chain !== null && n.table !== null && isEndpointChain(n.table, n.chain),
+  );
+  const seen = done?.to ?? null;
+  let answer = path.byEndpoint.get(seen);
+  if (answer === undefined) {
+    const service: KubeService = {
+      service: path.service,
+      clusterIP: path.clusterIP,
+      endpoint: seen ?? endpointOfPath(path.sep, path.index),
+      probability: path.probability,
+      endpoints: path.endpoints,
+      masqueradeMark: path.masqueradeMark,
+    };
+    answer = { service, text: kubeText(service) };
+    if (path.byEndpoint.size >= MAX_ENDPOINTS) path.byEndpoint.clear();
+    path.byEndpoint.set(seen, answer);
+  }
+  return answer;
 }
 
 /** From an nftables-mode chain name, else from the first kube-proxy rule comment naming one. */
@@ -65,16 +109,8 @@ function serviceName(steps: readonly TraceStep[], index: RuleIndex | undefined):
   return null;
 }
 
-/** The DNAT done by an endpoint chain, else the address in an nftables-mode endpoint chain's name. */
-function endpointOf(
-  nat: readonly NatRewrite[],
-  sep: TraceStep | undefined,
-  index: RuleIndex | undefined,
-): string | null {
-  const done = nat.find(
-    (n) => n.kind === 'dnat' && n.chain !== null && n.table !== null && isEndpointChain(n.table, n.chain),
-  );
-  if (done?.to != null) return done.to;
+/** The address in an nftables-mode endpoint chain's name, else the DNAT rule of the endpoint chain. */
+function endpointOfPath(sep: TraceStep | undefined, index: RuleIndex | undefined): string | null {
   if (sep === undefined) return null;
   const m = sep.table === 'kube-proxy' ? NFT_NAME.exec(sep.chain) : null;
   if (m?.[4] !== undefined && m[5] !== undefined) return m[4].includes(':') ? `[${m[4]}]:${m[5]}` : `${m[4]}:${m[5]}`;

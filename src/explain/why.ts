@@ -33,16 +33,23 @@ export function pathSteps(steps: readonly TraceStep[], decided: number): number[
   return out;
 }
 
-/** `packet` is needed only for near misses; pass a thunk so it is built only for drops. */
-export function whyOf(
+/** What the why of a trace derives from its steps and the ruleset alone: shared by every packet on the same path. */
+export interface WhyPath {
+  /** The answer when there is nothing to compare the packet with (no near misses). */
+  readonly plain: Why;
+  /** The deciding chain, and the accepting rules to compare a dropped packet with (null: none). */
+  readonly chain: string;
+  readonly entry: Entry | null;
+}
+
+export function whyPath(
   verdict: FinalVerdict,
   steps: readonly TraceStep[],
   decided: number,
   index: RuleIndex | undefined,
-  packet: () => PacketView,
-): Why {
+): WhyPath {
   const at = steps[decided];
-  if (at === undefined || verdict.by === null || verdict.hook === null) return NONE;
+  if (at === undefined || verdict.by === null || verdict.hook === null) return { plain: NONE, chain: '', entry: null };
   const links = pathSteps(steps, decided);
   const decidedBy = {
     hook: verdict.hook,
@@ -70,21 +77,30 @@ export function whyOf(
         });
   const entry =
     index === undefined || !DROPS.has(verdict.action) ? null : cached(index, fellThrough(steps, decided, links, index));
-  if (entry === null || entry.candidates.length === 0)
-    return { decidedBy, path, nearMisses: NOTHING, cannotCompare: NOTHING };
+  const plain: Why = { decidedBy, path, nearMisses: NOTHING, cannotCompare: NOTHING };
+  return { plain, chain: at.chain, entry: entry === null || entry.candidates.length === 0 ? null : entry };
+}
+
+/**
+ * The why of one packet on that path: near misses compared with its headers when there are any to compare.
+ * `packet` is needed only then: a thunk, so it is built only for drops.
+ */
+export function whyFor(p: WhyPath, packet: () => PacketView): Why {
+  const entry = p.entry;
+  if (entry === null) return p.plain;
   const view = packet();
   const key = viewKey(view, entry.fields);
   let found = entry.results.get(key);
   if (found === undefined) {
-    found = nearMisses(entry.candidates, view, at.chain);
+    found = nearMisses(entry.candidates, view, p.chain);
     if (entry.results.size >= MAX_RESULTS) entry.results.clear();
     entry.results.set(key, found);
   }
-  return { decidedBy, path, ...found };
+  return { decidedBy: p.plain.decidedBy, path: p.plain.path, ...found };
 }
 
 /** A drop floods in with the same chains and packet fields again and again: both are remembered per ruleset. */
-interface Entry {
+export interface Entry {
   readonly candidates: readonly Candidate[];
   /** The packet fields the candidates look at: the results depend on these only. */
   readonly fields: ReadonlySet<MatchField>;

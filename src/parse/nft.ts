@@ -11,6 +11,7 @@ import { parseNftPacket } from './nft-packet.js';
 import { same } from './log-keys.js';
 import { familyAt, isDigit, isHexId, isPacketAt, isTraceIdLine } from './nft-head.js';
 import { PacketMemo } from './packet-memo.js';
+import { RecentId } from './recent-id.js';
 import { lastIndexOfChar, lastIndexOfLit } from './scan.js';
 import { isStep, StepTemplates } from './step-template.js';
 import { digitRun, parseUint } from './num.js';
@@ -31,6 +32,7 @@ interface Header {
 const h: Header = { traceId: '', family: 'ip', table: '', chain: '' };
 const packets = new PacketMemo();
 const templates = new StepTemplates();
+const ids = new RecentId();
 
 export function parseNftLine(line: string): ParseOutcome {
   if (!isTraceIdLine(line)) return nonTrace(line);
@@ -41,12 +43,13 @@ export function parseNftLine(line: string): ParseOutcome {
   // Chain names may contain '/' (kube-proxy) but never a space: the header is the first 5 spaces.
   const chainE = line.indexOf(' ', tabE + 1);
   // A rule / policy / verdict line seen before for another packet (same text after the trace id).
-  const rest = chainE > 0 && isPacketAt(line, chainE + 1) ? null : line.slice(idE + 1);
-  const known = rest !== null && isHexId(line, 9, idE) ? templates.get(rest, line.slice(9, idE)) : null;
+  const step = !(chainE > 0 && isPacketAt(line, chainE + 1));
+  const known =
+    step && isHexId(line, 9, idE) ? templates.getAt(line, idE + 1, line.length, ids.at(line, 9, idE)) : null;
   if (known !== null) return oneEvent('nft', known);
   const ev = parse(line, idE, famE, tabE, chainE);
   if (typeof ev === 'string') return unparsed(ev, line);
-  if (rest !== null && isStep(ev)) templates.put(rest, ev);
+  if (step && isStep(ev)) templates.put(line.slice(idE + 1), ev);
   return oneEvent('nft', ev);
 }
 
@@ -55,7 +58,7 @@ function parse(line: string, idE: number, famE: number, tabE: number, chainE: nu
   if (!isHexId(line, 9, idE)) return 'nft: trace id is not hex';
   const family = familyAt(line, idE + 1, famE);
   if (family === null) return `nft: unknown family "${line.slice(idE + 1, famE)}"`;
-  h.traceId = line.slice(9, idE);
+  h.traceId = ids.at(line, 9, idE);
   h.family = family;
   h.table = line.slice(famE + 1, tabE);
   h.chain = chainE < 0 ? line.slice(tabE + 1) : line.slice(tabE + 1, chainE);

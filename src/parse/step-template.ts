@@ -3,7 +3,7 @@
 // the text after the trace id) and stamped with the next line's trace id. Pure; no I/O.
 import type { Family } from '../model/common.js';
 import type { TraceEvent } from '../model/event.js';
-import { own, TextMemo } from './text-memo.js';
+import { intern, TextMemo } from './text-memo.js';
 
 /** The events worth a template: everything but the trace id comes from the text after it. */
 export type StepEvent = Extract<TraceEvent, { kind: 'rule' | 'policy' | 'return' }>;
@@ -18,11 +18,16 @@ export class StepTemplates {
 
   /** The event the text after the trace id parsed into before, stamped with traceId; null when not cached. */
   get(rest: string, traceId: string, family?: Family): StepEvent | null {
-    const t = this.memo.get(rest);
+    return this.getAt(rest, 0, rest.length, traceId, family);
+  }
+
+  /** get() of the text s[start, end), without slicing it. */
+  getAt(s: string, start: number, end: number, traceId: string, family?: Family): StepEvent | null {
+    const t = this.memo.getAt(s, start, end);
     return t === null || (family !== undefined && t.family !== family) ? null : stamp(t, traceId);
   }
 
-  /** Keeps e as the template for rest (its strings copied, see own()). */
+  /** Keeps e as the template for rest (its strings copied and shared, see intern()). */
   put(rest: string, e: StepEvent): void {
     this.memo.put(rest, template(e));
   }
@@ -68,15 +73,22 @@ function stamp(t: StepEvent, traceId: string): StepEvent {
   }
 }
 
-/** A long-lived copy: strings that may be slices of a reader chunk are copied. */
+/** A long-lived copy: strings that may be slices of a reader chunk are copied (one copy per text, see intern()). */
 function template(e: StepEvent): StepEvent {
-  const o = (s: string | null): string | null => (s === null ? null : own(s));
+  const o = (s: string | null): string | null => (s === null ? null : intern(s));
   switch (e.kind) {
     case 'rule':
-      return { ...e, traceId: '', table: own(e.table), chain: own(e.chain), text: o(e.text), target: o(e.target) };
+      return {
+        ...e,
+        traceId: '',
+        table: intern(e.table),
+        chain: intern(e.chain),
+        text: o(e.text),
+        target: o(e.target),
+      };
     case 'policy':
-      return { ...e, traceId: '', table: own(e.table), chain: own(e.chain) };
+      return { ...e, traceId: '', table: intern(e.table), chain: intern(e.chain) };
     case 'return':
-      return { ...e, traceId: '', table: own(e.table), chain: own(e.chain), target: o(e.target) };
+      return { ...e, traceId: '', table: intern(e.table), chain: intern(e.chain), target: o(e.target) };
   }
 }

@@ -13,10 +13,15 @@ export class TextMemo<T> {
 
   /** The value cached for exactly this text, or null. */
   get(key: string): T | null {
-    const h = hash(key);
+    return this.getAt(key, 0, key.length);
+  }
+
+  /** The value cached for the text s[start, end), or null; no slice of s is made. */
+  getAt(s: string, start: number, end: number): T | null {
+    const h = hashAt(s, start, end);
     const i = slot(h);
-    if (this.hashes[i] === h && this.keys[i] === key) return this.values[i] ?? null;
-    if (this.hashes[i + 1] === h && this.keys[i + 1] === key) return this.values[i + 1] ?? null;
+    if (this.hashes[i] === h && same(this.keys[i] ?? '', s, start, end)) return this.values[i] ?? null;
+    if (this.hashes[i + 1] === h && same(this.keys[i + 1] ?? '', s, start, end)) return this.values[i + 1] ?? null;
     return null;
   }
 
@@ -36,11 +41,21 @@ export class TextMemo<T> {
 
 /** Length and up to 8 characters spread over the text, the last one included. */
 function hash(k: string): number {
-  const n = k.length;
+  return hashAt(k, 0, k.length);
+}
+
+/** hash() of s[start, end). */
+function hashAt(s: string, start: number, end: number): number {
+  const n = end - start;
   let h = Math.imul(n, 0x9e3779b1);
   const step = (n >> 3) + 1;
-  for (let i = n - 1; i >= 0; i -= step) h = Math.imul(h ^ k.charCodeAt(i), 0x01000193);
+  for (let i = end - 1; i >= start; i -= step) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h ^ (h >>> 15);
+}
+
+/** key === s[start, end) (a slice and ===: V8 compares flat strings faster than startsWith does). */
+function same(key: string, s: string, start: number, end: number): boolean {
+  return key.length === end - start && (start === 0 && end === s.length ? key === s : key === s.slice(start, end));
 }
 
 /** First slot of the set for hash h. */
@@ -54,4 +69,22 @@ function slot(h: number): number {
  */
 export function own(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
+/** Distinct texts kept by intern(); past it the pool starts over (texts already handed out stay valid). */
+const MAX_INTERNED = 20_000;
+const interned = new Map<string, string>();
+
+/**
+ * One long-lived copy (see own()) per distinct text, shared by the caches of every stage: a chain name or rule text
+ * that recurs is then the same string everywhere, compared by identity and hashed once. Bounded.
+ */
+export function intern(s: string): string {
+  let c = interned.get(s);
+  if (c === undefined) {
+    if (interned.size >= MAX_INTERNED) interned.clear();
+    c = own(s);
+    interned.set(c, c);
+  }
+  return c;
 }

@@ -5,7 +5,7 @@ import type { TraceEvent } from '../model/event.js';
 import type { PacketInfo } from '../model/packet.js';
 import { same } from './log-keys.js';
 import { digitRun, parseUint } from './num.js';
-import { own, TextMemo } from './text-memo.js';
+import { intern, TextMemo } from './text-memo.js';
 
 export interface TracePrefix {
   readonly table: string;
@@ -27,12 +27,12 @@ export function parseTracePrefix(s: string, at: number): TracePrefix | string {
   // A valid prefix holds no space and ends at the first one (or the end of s): that text is the key.
   const sp = s.indexOf(' ', at);
   const end = sp < 0 ? s.length : sp;
-  const text = s.slice(at, end);
-  const hit = positions.get(text);
+  const hit = positions.getAt(s, at, end);
   if (hit !== null) return { table: hit.table, chain: hit.chain, entry: hit.entry, position: hit.position, end };
   const p = parse(s, at);
   if (typeof p !== 'string' && p.end === end) {
-    positions.put(text, { table: own(p.table), chain: own(p.chain), entry: p.entry, position: p.position });
+    const text = s.slice(at, end);
+    positions.put(text, { table: intern(p.table), chain: intern(p.chain), entry: p.entry, position: p.position });
   }
   return p;
 }

@@ -11,7 +11,8 @@ import { parseLogFields } from './log-fields.js';
 import { digitRun, parseHex, parseUint } from './num.js';
 import { eventsOf, ignored, oneEvent, unparsed } from './outcome.js';
 import { PacketMemo } from './packet-memo.js';
-import { isStep, StepTemplates } from './step-template.js';
+import { RecentId } from './recent-id.js';
+import { isStep, StepTemplates, type StepEvent } from './step-template.js';
 import { xtablesRuleText } from './xtables-text.js';
 import { xtablesVerdictAt } from './verdict.js';
 
@@ -45,6 +46,10 @@ export function parseXtablesLine(line: string): ParseOutcome {
 /** One outcome per record on the line (usually one; several when xtables-monitor glued them). */
 export function parseXtablesRecords(line: string): ParseOutcome[] {
   if (!(recordAt(line, 0, 8) || recordAt(line, 0, 7))) return [nonRecord(line)];
+  // A TRACE record seen before that fills the line: a template's text holds no other record, so neither does the
+  // line (no need to look for glued records).
+  const known = line.charCodeAt(0) === 80 ? null : knownTrace(line);
+  if (known !== null) return [oneEvent('xtables', known)];
   let next = nextRecord(line, 8);
   if (next === line.length) return [record(line, 0, next)]; // one record: the usual case
   const out: ParseOutcome[] = [];
@@ -100,6 +105,18 @@ function nextRecord(s: string, from: number): number {
 /** Lines of one packet repeat its `PACKET:` body once per base chain: they share one frozen PacketInfo. */
 const packets = new PacketMemo();
 const templates = new StepTemplates();
+const ids = new RecentId();
+
+/** The event of a line that is one TRACE record whose text is a template's, else null. */
+function knownTrace(line: string): StepEvent | null {
+  const end = line.length;
+  const head = line.charCodeAt(0) === 84 ? 7 : 8;
+  const famE = line.indexOf(' ', head);
+  const idE = line.indexOf(' ', famE + 1);
+  if (idE < 0 || idE >= end || parseHex(line, famE + 1, idE) < 0) return null;
+  const family = familyOf(parseUint(line, head, famE));
+  return family === undefined ? null : templates.getAt(line, idE + 1, end, ids.at(line, famE + 1, idE), family);
+}
 
 function record(line: string, start: number, end: number): ParseOutcome {
   const head = line.charCodeAt(start) === 84 ? start + 7 : start + 8; // `TRACE: ` at 0, else `PACKET: ` / ` TRACE: `
@@ -108,7 +125,7 @@ function record(line: string, start: number, end: number): ParseOutcome {
   const fam = parseUint(line, head, famE);
   const idEnd = idE > 0 && idE < end ? idE : end;
   if (parseHex(line, famE + 1, idEnd) < 0) return unparsed('xtables: trace id is not hex', line.slice(start, end));
-  const traceId = line.slice(famE + 1, idEnd);
+  const traceId = ids.at(line, famE + 1, idEnd);
   const rest = idE > 0 && idE < end ? idE + 1 : end;
   if (line.charCodeAt(start) === 80) {
     const text = line.slice(rest, end);
@@ -123,12 +140,11 @@ function record(line: string, start: number, end: number): ParseOutcome {
   const family = familyOf(fam);
   if (family === undefined) return unparsed(`xtables: unknown family ${fam}`, line.slice(start, end));
   // A TRACE record seen before for another packet (same family, same text after the trace id).
-  const text = line.slice(rest, end);
-  const known = templates.get(text, traceId, family);
+  const known = templates.getAt(line, rest, end, traceId, family);
   if (known !== null) return oneEvent('xtables', known);
   const ev = trace(line, rest, end, traceId, family);
   if (typeof ev === 'string') return unparsed(ev, line.slice(start, end));
-  if (isStep(ev)) templates.put(text, ev);
+  if (isStep(ev)) templates.put(line.slice(rest, end), ev);
   return oneEvent('xtables', ev);
 }
 

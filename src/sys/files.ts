@@ -1,6 +1,5 @@
 // Reading the user's input files: traces as a byte stream, rulesets whole. '-' is stdin.
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { ToolError, EXIT } from '../errors.js';
 
 /** Fails early with a clear message when a path cannot be read (before anything is printed). */
@@ -15,10 +14,45 @@ export async function checkReadable(path: string): Promise<void> {
   }
 }
 
-/** Chunks of a file (or stdin), 1 MiB at a time. */
-export function openChunks(path: string): AsyncIterable<Buffer | string> {
-  if (path === '-') return process.stdin;
-  return createReadStream(path, { highWaterMark: 1 << 20 });
+const CHUNK = 1 << 20;
+
+/**
+ * Chunks of a file (or stdin), up to 1 MiB at a time. A file is read into two buffers in turn, the next chunk while
+ * the caller works on this one: a chunk is valid until the next one is asked for (a new buffer per chunk costs
+ * allocation and garbage at 160 MB/s).
+ */
+export async function* openChunks(path: string): AsyncGenerator<Buffer | string> {
+  if (path === '-') {
+    for await (const chunk of process.stdin) yield chunk as Buffer | string;
+    return;
+  }
+  const file = await open(path, 'r').catch((e: unknown) => {
+    throw readError(path, e);
+  });
+  let current = Buffer.allocUnsafe(CHUNK);
+  let spare = Buffer.allocUnsafe(CHUNK);
+  const read = (b: Buffer): Promise<number> =>
+    file.read(b, 0, CHUNK, null).then(
+      (r) => r.bytesRead,
+      (e: unknown) => {
+        throw readError(path, e);
+      },
+    );
+  let next = read(current);
+  try {
+    for (;;) {
+      const bytes = await next;
+      if (bytes === 0) return;
+      const chunk = current.subarray(0, bytes);
+      [current, spare] = [spare, current];
+      next = read(current);
+      yield chunk;
+    }
+  } finally {
+    // A read still under way (the caller stopped early) must end before the file is closed.
+    await next.catch(() => undefined);
+    await file.close();
+  }
 }
 
 /** A whole text file (rulesets: `nft -j list ruleset` is one long line). */

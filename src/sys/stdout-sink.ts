@@ -1,15 +1,34 @@
 // A TextSink over a writable stream (stdout): backpressure via drain(), and EPIPE (`| head`) ends quietly.
+// Text is encoded straight into byte chunks, written a chunk at a time: one write per record (each string turned
+// into its own Buffer) costs several times more. A chunk goes out when full, on drain(), and at the latest a few
+// milliseconds after its first record, so live output is not held back. Written chunks are reused.
 import type { Writable } from 'node:stream';
 import type { TextSink } from '../ui/renderer.js';
+
+const CHUNK = 512 << 10;
+/** Longest a record waits in a chunk that is not full. */
+const LATENCY_MS = 10;
+/** Written chunks kept for reuse. */
+const SPARE = 4;
 
 export class StreamSink implements TextSink {
   closed = false;
   private blocked = false;
+  private chunk: Buffer | null = null;
+  private used = 0;
+  private scheduled = false;
+  private readonly spare: Buffer[] = [];
 
   constructor(private readonly stream: Writable & { isTTY?: boolean }) {
     // EPIPE (the reader went away: `| head`) or any other write failure: stop writing, end normally.
     stream.on('error', () => {
       this.closed = true;
+      this.chunk = null;
+      this.used = 0;
+    });
+    // Chunks also go out from a timer: whoever waits later must know the stream drained meanwhile.
+    stream.on('drain', () => {
+      this.blocked = false;
     });
   }
 
@@ -24,12 +43,29 @@ export class StreamSink implements TextSink {
 
   write(text: string): boolean {
     if (this.closed) return true;
-    const ok = this.stream.write(text);
-    if (!ok) this.blocked = true;
-    return ok;
+    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+    if (text.length * 3 > CHUNK - this.used) {
+      this.flush();
+      if (text.length * 3 > CHUNK) return this.send(text);
+    }
+    this.used += this.room().write(text, this.used);
+    return this.wrote();
+  }
+
+  /** Bytes already encoded (parts of records cached by the renderers). */
+  writeBytes(bytes: Uint8Array): boolean {
+    if (this.closed) return true;
+    if (bytes.length > CHUNK - this.used) {
+      this.flush();
+      if (bytes.length > CHUNK) return this.send(bytes);
+    }
+    this.room().set(bytes, this.used);
+    this.used += bytes.length;
+    return this.wrote();
   }
 
   async drain(): Promise<void> {
+    this.flush();
     if (this.closed || !this.blocked) return;
     const stream = this.stream;
     await new Promise<void>((resolve) => {
@@ -39,6 +75,41 @@ export class StreamSink implements TextSink {
       };
       stream.on('drain', done).on('error', done).on('close', done);
     });
-    this.blocked = false;
+  }
+
+  /** The chunk being filled. */
+  private room(): Buffer {
+    return (this.chunk ??= this.spare.pop() ?? Buffer.allocUnsafe(CHUNK));
+  }
+
+  /** After a write into the chunk: makes sure it goes out soon even if no more comes. */
+  private wrote(): boolean {
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setTimeout(() => {
+        this.scheduled = false;
+        this.flush();
+      }, LATENCY_MS);
+    }
+    return !this.blocked;
+  }
+
+  /** Writes out the bytes gathered so far. */
+  private flush(): void {
+    const chunk = this.chunk;
+    if (chunk === null || this.used === 0 || this.closed) return;
+    const bytes = chunk.subarray(0, this.used);
+    this.chunk = null;
+    this.used = 0;
+    // The stream holds on to the bytes until they are out; then the chunk can take more.
+    this.send(bytes, () => {
+      if (this.spare.length < SPARE) this.spare.push(chunk);
+    });
+  }
+
+  private send(data: string | Uint8Array, done?: () => void): boolean {
+    const ok = this.stream.write(data, done);
+    if (!ok) this.blocked = true;
+    return ok;
   }
 }

@@ -1,18 +1,21 @@
 // Events → one Trace per packet. No timers and no clock of its own: the caller passes `now` and calls tick().
 // Pure; no I/O.
-import type { Family, Hook } from '../model/common.js';
+import type { Hook } from '../model/common.js';
 import type { TraceEvent } from '../model/event.js';
 import type { PacketInfo } from '../model/packet.js';
 import type { RuleIndex } from '../model/ruleset.js';
 import type { Trace } from '../model/trace.js';
-import { builtinHook } from '../ruleset/hooks.js';
 import { TraceBuilder } from './builder.js';
-import { chainKey, kernlogKey, netlinkKey } from './correlate.js';
+import { ChainTable, type SeenChain } from './chain-table.js';
+import { kernlogKey, netlinkKey } from './correlate.js';
 import { finishTrace } from './finish.js';
 import { hookRank } from './hook-order.js';
 import { kernlogStep } from './kernlog-step.js';
 import { netlinkStep } from './netlink-step.js';
-import { StepCache } from './step-cache.js';
+import { PathTree } from './path.js';
+import { ReleaseQueue } from './release-queue.js';
+import { SlotMap } from './slot-map.js';
+import { logStep as cachedLogStep, netlinkStep as cachedNetlinkStep } from './step-cache.js';
 
 export interface AssemblerOptions {
   readonly index?: RuleIndex | undefined;
@@ -22,6 +25,8 @@ export interface AssemblerOptions {
   readonly maxOpen: number;
   /** Release traces in the order their packets arrived (replay), not the order they finished (live). */
   readonly ordered?: boolean;
+  /** Remember when each trace's events arrived (live runs: kernel drops are matched by time); see seenAt. */
+  readonly timed?: boolean;
   /** Time stamp for traces whose lines carry none (live runs); omitted in replay. */
   readonly wallClock?: (now: number) => string;
 }
@@ -38,22 +43,31 @@ type NetlinkEvent = Extract<TraceEvent, { kind: 'packet' | 'rule' | 'policy' | '
 /** How many closed netlink ids to remember, to number packets that reuse an id. */
 const REMEMBERED_IDS = 65_536;
 
+/** What push(), tick() and flush() return when no trace completed (most calls): one shared empty list. */
+const NONE: readonly Trace[] = Object.freeze([]);
+
 export class Assembler {
   readonly stats: AssemblerStats = { lost: 0, readerErrors: [] };
-  private readonly open = new Map<string, TraceBuilder>();
+  private readonly open = new SlotMap<TraceBuilder>();
   /** xtables-monitor prints PACKET: before the TRACE: line that names the chain. */
-  private readonly pendingPacket = new Map<string, PacketInfo>();
+  private readonly pendingPacket = new SlotMap<PacketInfo>();
   private readonly idUses = new Map<string, number>();
-  private readonly steps = new StepCache();
-  /** Hook of each chain seen (null for user chains): looked up once, not per event. */
-  private readonly chainHooks = new Map<string, Hook | null>();
+  /** Chains seen, with their hook and the steps built for them (cleared with the index). */
+  private readonly chains = new ChainTable();
+  /** Step sequences seen (a new tree with each index). */
+  private paths = new PathTree();
   private kernlogSeq = 0;
   private created = 0;
-  private released = 0;
-  /** Finished traces waiting for an older one still open (ordered mode; bounded by maxOpen). */
-  private readonly waiting = new Map<number, Trace>();
+  /** Finished traces waiting for an older one still open (ordered mode). */
+  private readonly waiting = new ReleaseQueue<Trace>();
+  /** Traces completed by the current call. */
+  private out: Trace[] = [];
+  /** The last kernel-log packet and its key: the lines of one packet within a hook share one PacketInfo. */
+  private lastLogPacket: PacketInfo | null = null;
+  private lastLogKey = '';
 
   private index: RuleIndex | undefined;
+  private readonly seen = new WeakMap<Trace, { readonly first: number; readonly last: number }>();
 
   constructor(private readonly opts: AssemblerOptions) {
     this.index = opts.index;
@@ -62,25 +76,29 @@ export class Assembler {
   /** A newer ruleset snapshot: later steps are looked up in it (open traces keep their earlier steps). */
   setIndex(index: RuleIndex | undefined): void {
     this.index = index;
-    this.steps.clear();
-    this.chainHooks.clear();
+    this.chains.clear();
+    this.paths = new PathTree();
+  }
+
+  /** When a finished trace's first and last events arrived, in the unit of `now` (with the `timed` option). */
+  seenAt(trace: Trace): { readonly first: number; readonly last: number } | null {
+    return this.seen.get(trace) ?? null;
   }
 
   /** Feeds one event; returns the traces it completed. */
-  push(e: TraceEvent, now: number): Trace[] {
-    const out: Trace[] = [];
+  push(e: TraceEvent, now: number): readonly Trace[] {
     switch (e.kind) {
       case 'packet':
         if (e.table === '') this.pendingPacket.set(e.traceId, e.packet);
-        else this.enterNetlink(e, e.packet, now, out);
+        else this.enterNetlink(e, this.chainOf(e.family, e.table, e.chain), e.packet, now);
         break;
       case 'rule':
       case 'policy':
       case 'return':
-        this.netlinkVerdict(e, now, out);
+        this.netlinkVerdict(e, now);
         break;
       case 'log-step':
-        this.logStep(e, now, out);
+        this.logStep(e, now);
         break;
       case 'lost':
         this.stats.lost += e.count;
@@ -91,23 +109,21 @@ export class Assembler {
       case 'conntrack':
         break;
     }
-    this.evictBeyondLimit(out);
-    return out;
+    if (this.open.size > this.opts.maxOpen) this.evictBeyondLimit();
+    return this.completed();
   }
 
   /** Closes traces idle for longer than `idle`. */
-  tick(now: number): Trace[] {
-    const out: Trace[] = [];
-    for (const [key, b] of this.open) if (now - b.lastAt >= this.opts.idle) this.close(key, out);
-    return out;
+  tick(now: number): readonly Trace[] {
+    for (const [key, b] of this.open.entries()) if (now - b.lastAt >= this.opts.idle) this.close(key);
+    return this.completed();
   }
 
   /** Closes everything still open (end of input, shutdown). */
-  flush(): Trace[] {
-    const out: Trace[] = [];
-    for (const key of [...this.open.keys()]) this.close(key, out);
+  flush(): readonly Trace[] {
+    for (const key of this.open.keys()) this.close(key);
     this.pendingPacket.clear();
-    return out;
+    return this.completed();
   }
 
   /** Number of traces still open. */
@@ -115,55 +131,47 @@ export class Assembler {
     return this.open.size;
   }
 
-  private hookOf(family: Family, table: string, chain: string): Hook | null {
-    const key = chainKey(family, table, chain);
-    let hook = this.chainHooks.get(key);
-    if (hook === undefined) {
-      const known = this.index?.chain(family, table, chain);
-      hook = known ? known.hook : builtinHook(table, chain);
-      if (this.chainHooks.size > 10_000) this.chainHooks.clear();
-      this.chainHooks.set(key, hook);
-    }
-    return hook;
+  private completed(): readonly Trace[] {
+    if (this.out.length === 0) return NONE;
+    const done = this.out;
+    this.out = [];
+    return done;
   }
 
-  private netlinkVerdict(
-    e: Extract<NetlinkEvent, { kind: 'rule' | 'policy' | 'return' }>,
-    now: number,
-    out: Trace[],
-  ): void {
-    const pending = this.pendingPacket.get(e.traceId);
+  private chainOf(family: SeenChain['family'], table: string, chain: string): SeenChain {
+    return this.chains.get(family, table, chain, this.index);
+  }
+
+  private netlinkVerdict(e: Extract<NetlinkEvent, { kind: 'rule' | 'policy' | 'return' }>, now: number): void {
     const key = netlinkKey(e.traceId);
-    const ck = chainKey(e.family, e.table, e.chain);
-    const baseHook = this.hookOf(e.family, e.table, e.chain);
+    const c = this.chainOf(e.family, e.table, e.chain);
+    const baseHook = c.hook;
+    const pending = this.pendingPacket.size === 0 ? undefined : this.pendingPacket.get(e.traceId);
+    let b: TraceBuilder | undefined;
     if (pending !== undefined) {
       this.pendingPacket.delete(e.traceId);
-      this.enterNetlink(e, pending, now, out);
+      b = this.enterNetlink(e, c, pending, now);
     } else {
-      const b = this.open.get(key);
+      b = this.open.get(key);
       // Old nft prints no packet: line for some base chains; a new base chain still starts an invocation.
-      if (!b || (baseHook !== null && ck !== b.base)) this.enterNetlink(e, null, now, out);
+      if (!b || (baseHook !== null && c.key !== b.base)) b = this.enterNetlink(e, c, null, now);
     }
-    const b = this.open.get(key)!;
     b.lastAt = now;
     const hook = baseHook ?? b.hook;
-    const stepKey =
-      e.kind === 'rule'
-        ? `${hook}\t${e.kind}\t${e.family}\t${e.table}\t${e.chain}\t${e.verdict}\t${e.target}\t${e.handle}\t${e.source}`
-        : `${hook}\t${e.kind}\t${e.family}\t${e.table}\t${e.chain}\t${e.verdict}\t${baseHook !== null}\t${e.kind === 'return' ? e.target : ''}`;
-    const text = e.kind === 'rule' ? e.text : null;
-    const { step, nat } = this.steps.get(text, stepKey, () => netlinkStep(e, hook, baseHook !== null, this.index));
+    const index = this.index;
+    const { step, nat } = cachedNetlinkStep(this.chains, c, e, hook, (owned) =>
+      netlinkStep(owned, hook, baseHook !== null, index),
+    );
     b.add(step, nat);
-    if (b.done) this.close(key, out);
+    if (b.done) this.close(key);
   }
 
-  private enterNetlink(e: NetlinkEvent, packet: PacketInfo | null, now: number, out: Trace[]): void {
+  private enterNetlink(e: NetlinkEvent, c: SeenChain, packet: PacketInfo | null, now: number): TraceBuilder {
     const key = netlinkKey(e.traceId);
-    const ck = chainKey(e.family, e.table, e.chain);
-    const hook = this.hookOf(e.family, e.table, e.chain) ?? 'unknown';
+    const hook = c.hook ?? 'unknown';
     let b = this.open.get(key);
-    if (b && this.startsNewPacket(b, ck, hook, packet)) {
-      this.close(key, out);
+    if (b && this.startsNewPacket(b, c.key, hook, packet)) {
+      this.close(key);
       b = undefined;
     }
     if (!b) {
@@ -171,28 +179,38 @@ export class Assembler {
       if (this.idUses.size >= REMEMBERED_IDS) this.idUses.clear();
       this.idUses.set(e.traceId, uses);
       const id = uses === 1 ? e.traceId : `${e.traceId}#${uses}`;
-      b = new TraceBuilder(++this.created, id, e.source, this.opts.wallClock?.(now) ?? null, now);
+      b = new TraceBuilder(++this.created, id, e.source, this.opts.wallClock?.(now) ?? null, now, this.root());
       this.open.set(key, b);
     }
     b.lastAt = now;
-    b.enter(ck, hook, e.table, e.chain, packet);
+    b.enter(c.key, hook, e.table, e.chain, packet);
+    return b;
+  }
+
+  private root(): PathTree['root'] {
+    this.paths = this.paths.current();
+    return this.paths.root;
   }
 
   /** Trace ids are reused: a finished packet, a base chain entered twice, a step back along the path, or another IP id. */
   private startsNewPacket(b: TraceBuilder, ck: string, hook: Hook, packet: PacketInfo | null): boolean {
-    if (b.done || b.entered.has(ck)) return true;
+    if (b.done || b.entered.includes(ck)) return true;
     if (hook !== 'unknown' && b.hook !== 'unknown' && hookRank(hook) < hookRank(b.hook)) return true;
     const seen = b.packet.ipId;
     return packet?.ipId !== undefined && seen !== undefined && packet.ipId !== seen;
   }
 
-  private logStep(e: LogStep, now: number, out: Trace[]): void {
-    const key = kernlogKey(e.packet);
-    const ck = chainKey(e.family, e.table, e.chain);
-    const baseHook = this.hookOf(e.family, e.table, e.chain);
+  private logStep(e: LogStep, now: number): void {
+    if (e.packet !== this.lastLogPacket) {
+      this.lastLogPacket = e.packet;
+      this.lastLogKey = kernlogKey(e.packet);
+    }
+    const key = this.lastLogKey;
+    const c = this.chainOf(e.family, e.table, e.chain);
+    const baseHook = c.hook;
     let b = this.open.get(key);
-    if (b && baseHook !== null && (b.done || this.logStartsNewPacket(b, ck, baseHook, e.position))) {
-      this.close(key, out);
+    if (b && baseHook !== null && (b.done || this.logStartsNewPacket(b, c.key, baseHook, e.position))) {
+      this.close(key);
       b = undefined;
     }
     if (!b) {
@@ -202,48 +220,47 @@ export class Assembler {
         'kernlog',
         e.time ?? this.opts.wallClock?.(now) ?? null,
         now,
+        this.root(),
       );
       this.open.set(key, b);
     }
     b.lastAt = now;
-    if (baseHook !== null && ck !== b.base) b.enter(ck, baseHook, e.table, e.chain, e.packet);
+    if (baseHook !== null && c.key !== b.base) b.enter(c.key, baseHook, e.table, e.chain, e.packet);
     if (baseHook !== null) b.lastBasePosition = e.position;
     // ulogd JSON names the hook on every line; other envelopes leave user chains to inherit the caller's.
     const hook = baseHook ?? e.hook ?? b.hook;
-    const stepKey = `${hook}\t${e.family}\t${e.table}\t${e.chain}\t${e.entry}\t${e.position}`;
-    const { step, nat } = this.steps.get(null, stepKey, () => kernlogStep(e, hook, this.index));
+    const index = this.index;
+    const { step, nat } = cachedLogStep(this.chains, c, e, hook, (owned) => kernlogStep(owned, hook, index));
     b.add(step, nat);
-    if (b.done) this.close(key, out);
+    if (b.done) this.close(key);
   }
 
   private logStartsNewPacket(b: TraceBuilder, ck: string, hook: Hook, position: number): boolean {
     // Base chains are never jumped to, so a lower position in the current one is the next packet.
     if (ck === b.base) return position < b.lastBasePosition;
-    if (b.entered.has(ck)) return true;
+    if (b.entered.includes(ck)) return true;
     return b.hook !== 'unknown' && hookRank(hook) < hookRank(b.hook);
   }
 
-  private close(key: string, out: Trace[]): void {
+  private close(key: string): void {
     const b = this.open.get(key);
     if (!b) return;
     this.open.delete(key);
     const trace = finishTrace(b, this.index);
+    if (this.opts.timed) this.seen.set(trace, { first: b.firstAt, last: b.lastAt });
     if (!this.opts.ordered) {
-      out.push(trace);
+      this.out.push(trace);
       return;
     }
-    this.waiting.set(b.seq, trace);
-    for (let next = this.waiting.get(this.released + 1); next; next = this.waiting.get(this.released + 1)) {
-      this.waiting.delete(++this.released);
-      out.push(next);
-    }
+    this.waiting.put(b.seq, trace);
+    this.waiting.release(this.out);
   }
 
-  private evictBeyondLimit(out: Trace[]): void {
+  private evictBeyondLimit(): void {
     while (this.open.size > this.opts.maxOpen) {
-      const oldest = this.open.keys().next().value;
+      const oldest = this.open.firstKey();
       if (oldest === undefined) return;
-      this.close(oldest, out);
+      this.close(oldest);
     }
   }
 }

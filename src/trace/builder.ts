@@ -3,6 +3,7 @@ import type { Dialect, Hook } from '../model/common.js';
 import type { PacketInfo } from '../model/packet.js';
 import type { RuleNat } from '../model/ruleset.js';
 import type { TraceStep } from '../model/trace.js';
+import type { PathNode } from './path.js';
 
 /** The packet's headers as seen on entering a base chain; NAT shows up as a difference between sightings. */
 export interface Sighting {
@@ -14,17 +15,13 @@ export interface Sighting {
   readonly stepCount: number;
 }
 
-/** Verdicts after which the kernel says nothing more about this skb. */
-const TERMINAL = new Set(['drop', 'reject', 'queue', 'stolen']);
-
 /** Accumulates one packet's steps; turned into a Trace by finish(). */
 export class TraceBuilder {
-  readonly steps: TraceStep[] = [];
-  /** The NAT action of the rule behind each step, parallel to `steps`. */
-  readonly stepNat: (RuleNat | null)[] = [];
+  /** The steps so far, as a node of the shared path tree (trace/path). */
+  path: PathNode;
   readonly sightings: Sighting[] = [];
-  /** Base chains entered, as `family table chain`; entering one twice means another packet. */
-  readonly entered = new Set<string>();
+  /** Base chains entered, as `family table chain`; entering one twice means another packet (a few: a list). */
+  readonly entered: string[] = [];
   packet: PacketInfo = {};
   hook: Hook = 'unknown';
   base: string | null = null;
@@ -32,6 +29,8 @@ export class TraceBuilder {
   /** Kernel-log lines: last position seen in the current base chain. */
   lastBasePosition = 0;
   lastAt: number;
+  /** When the first event arrived (the caller's clock): live runs match kernel drops by it. */
+  readonly firstAt: number;
 
   constructor(
     /** Creation order, for releasing traces in the order their packets arrived. */
@@ -40,25 +39,32 @@ export class TraceBuilder {
     readonly backend: Dialect,
     readonly time: string | null,
     now: number,
+    root: PathNode,
   ) {
     this.lastAt = now;
+    this.firstAt = now;
+    this.path = root;
+  }
+
+  /** The steps so far (shared with other traces on the same path: never mutate). */
+  get steps(): readonly TraceStep[] {
+    return this.path.steps();
   }
 
   /** Records that the packet entered a base chain, with its headers there when known. */
   enter(key: string, hook: Hook, table: string, chain: string, packet: PacketInfo | null): void {
-    this.entered.add(key);
+    if (!this.entered.includes(key)) this.entered.push(key);
     this.base = key;
     if (hook !== 'unknown') this.hook = hook;
     if (packet === null) return;
-    this.sightings.push({ hook: this.hook, table, chain, packet, stepCount: this.steps.length });
+    this.sightings.push({ hook: this.hook, table, chain, packet, stepCount: this.path.depth });
     this.packet = mergeFirstSeen(this.packet, packet);
   }
 
   /** Appends a step; a terminal verdict closes the trace. */
   add(step: TraceStep, nat: RuleNat | null): void {
-    this.steps.push(step);
-    this.stepNat.push(nat);
-    if (TERMINAL.has(step.verdict)) this.done = true;
+    this.path = this.path.next(step, nat);
+    if (this.path.terminal) this.done = true;
   }
 }
 

@@ -2,9 +2,12 @@
 // Pure; no I/O.
 import type { PacketInfo } from '../model/packet.js';
 
-/** Key of a netlink trace id (nft and xtables-monitor print the same id for the same skb). */
+/**
+ * Key of a netlink trace id (nft and xtables-monitor print the same id for the same skb): the id itself, hex
+ * digits only (the parsers check), so it never meets a kernel-log key, which holds ':'.
+ */
 export function netlinkKey(traceId: string): string {
-  return `n:${traceId}`;
+  return traceId;
 }
 
 /**

@@ -36,31 +36,34 @@ export interface ExplainExtra {
   readonly kube: string | null;
 }
 
-const NO_EXTRA: ExplainExtra = { closest: null, kube: null };
-
-/** The explanation sentence for a finished trace. */
-export function explain(
+/**
+ * The explanation sentence of a finished trace is explainHead() + explainTail(). The head, up to the NAT,
+ * Kubernetes and near-miss words, is a function of the path alone.
+ */
+export function explainHead(
   verdict: FinalVerdict,
   steps: readonly TraceStep[],
   decided: number,
-  nat: readonly NatRewrite[],
   backend: Dialect,
-  extra: ExplainExtra = NO_EXTRA,
 ): string {
   const where = `${verdict.table ?? '?'}/${verdict.chain ?? '?'}`;
-  const natText = nat.length > 0 ? `, after ${nat.map(describeNat).join(' and ')}` : '';
-  const tail = `${natText}${extra.kube === null ? '' : `, ${extra.kube}`}${extra.closest === null ? '' : `; closest: ${extra.closest}`}`;
-  if (verdict.action === 'unknown') return undecided(steps, backend) + tail;
+  if (verdict.action === 'unknown') return undecided(steps, backend);
   const how = PAST[verdict.action];
   if (verdict.by === 'policy') {
     const policy = verdict.action.toUpperCase();
     const why = verdict.action === 'drop' ? ': no rule accepted it' : '';
-    return `${how} by the ${policy} policy of ${where}${why}${tail}`;
+    return `${how} by the ${policy} policy of ${where}${why}`;
   }
   const text = verdict.rule?.text ? ` (${verdict.rule.text})` : '';
   const path = jumpPath(steps, decided);
   const from = path.length > 0 ? `, reached from ${path.join(' -> ')}` : '';
-  return `${how} by ${ruleLabel(verdict.rule)} of ${where}${text}${from}${tail}`;
+  return `${how} by ${ruleLabel(verdict.rule)} of ${where}${text}${from}`;
+}
+
+/** The end of the sentence: the packet's NAT, its Kubernetes service, the closest near miss ('' for none). */
+export function explainTail(nat: readonly NatRewrite[], extra: ExplainExtra): string {
+  const natText = nat.length > 0 ? `, after ${nat.map(describeNat).join(' and ')}` : '';
+  return `${natText}${extra.kube === null ? '' : `, ${extra.kube}`}${extra.closest === null ? '' : `; closest: ${extra.closest}`}`;
 }
 
 function describeNat(n: NatRewrite): string {

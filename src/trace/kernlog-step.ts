@@ -37,9 +37,11 @@ export function kernlogStep(
 
 /**
  * Fills verdicts the ruleset could not give from what the packet did next: a line in a user chain of the
- * same table means a jump, a line in another table or hook means the chain let the packet through.
+ * same table means a jump, a line in another table or hook means the chain let the packet through. Returns
+ * `steps` itself when nothing is missing, else a copy (steps are shared between traces: never mutated).
  */
-export function inferFromNext(steps: TraceStep[]): void {
+export function inferFromNext(steps: readonly TraceStep[]): readonly TraceStep[] {
+  let out: TraceStep[] | null = null;
   for (let i = 0; i < steps.length - 1; i++) {
     const step = steps[i]!;
     if (step.verdict !== 'unknown') continue;
@@ -51,6 +53,8 @@ export function inferFromNext(steps: TraceStep[]): void {
       verdict = 'jump';
       target = next.chain;
     }
-    steps[i] = { ...step, verdict, target };
+    out ??= steps.slice();
+    out[i] = { ...step, verdict, target };
   }
+  return out ?? steps;
 }

@@ -15,17 +15,31 @@ interface NatStep {
   used: boolean;
 }
 
-/** Every rewrite seen, in path order; a nat rule with no visible effect (MASQUERADE in the last hook) still counts. */
+/** Indexes of the steps whose rule does NAT and that did not just continue: a function of the path alone. */
+export function natStepIndexes(steps: readonly TraceStep[], stepNat: readonly (RuleNat | null)[]): number[] {
+  const out: number[] = [];
+  stepNat.forEach((nat, index) => {
+    const step = steps[index];
+    if (nat && step && step.verdict !== 'continue') out.push(index);
+  });
+  return out;
+}
+
+/** What most packets get: no rewrite (shared, frozen). */
+const NO_NAT: readonly NatRewrite[] = Object.freeze([]);
+
+/**
+ * Every rewrite seen, in path order; a nat rule with no visible effect (MASQUERADE in the last hook) still counts.
+ * `natAt` is natStepIndexes(steps, stepNat).
+ */
 export function findNat(
   steps: readonly TraceStep[],
   stepNat: readonly (RuleNat | null)[],
+  natAt: readonly number[],
   sightings: readonly Sighting[],
-): NatRewrite[] {
-  const natSteps: NatStep[] = [];
-  stepNat.forEach((nat, index) => {
-    const step = steps[index];
-    if (nat && step && step.verdict !== 'continue') natSteps.push({ index, step, nat, used: false });
-  });
+): readonly NatRewrite[] {
+  if (natAt.length === 0 && !rewritten(sightings)) return NO_NAT;
+  const natSteps: NatStep[] = natAt.map((index) => ({ index, step: steps[index]!, nat: stepNat[index]!, used: false }));
   const out: NatRewrite[] = [];
   for (let i = 1; i < sightings.length; i++) {
     const before = sightings[i - 1]!;
@@ -52,6 +66,16 @@ export function findNat(
     out.push(rewrite(n.step.hook, n, sideOf(n.nat.kind), from, n.nat.to));
   }
   return out;
+}
+
+/** Whether any sighting shows other addresses or ports than the one before it. */
+function rewritten(sightings: readonly Sighting[]): boolean {
+  for (let i = 1; i < sightings.length; i++) {
+    const a = sightings[i - 1]!.packet;
+    const b = sightings[i]!.packet;
+    if (a !== b && !sameEndpoints(a, b)) return true;
+  }
+  return false;
 }
 
 function sameEndpoints(a: Sighting['packet'], b: Sighting['packet']): boolean {

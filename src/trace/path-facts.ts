@@ -1,0 +1,79 @@
+// What finishing a trace derives from its step sequence alone (final steps with owners, verdict, the why without
+// near misses, the kube-proxy service, the head of the sentence), worked out once per path (trace/path) and reader
+// kind and rule index, and shared by every packet that took that path. Pure; no I/O.
+import type { Dialect } from '../model/common.js';
+import type { Proto } from '../model/packet.js';
+import type { RuleIndex } from '../model/ruleset.js';
+import type { FinalVerdict, Owner, TraceStep } from '../model/trace.js';
+import { kubePath, type KubePath } from '../explain/kube.js';
+import { stepOwner } from '../explain/owner.js';
+import { whyPath, type WhyPath } from '../explain/why.js';
+import { explainHead } from './explain.js';
+import { inferFromNext } from './kernlog-step.js';
+import { natStepIndexes } from './nat.js';
+import type { PathNode } from './path.js';
+import { protoFromRules } from './proto-hint.js';
+import { finalVerdict } from './verdict.js';
+
+export interface PathFacts {
+  readonly kernlog: boolean;
+  readonly index: RuleIndex | undefined;
+  /** The steps as traces show them: kernel-log verdicts inferred, owners set (shared: never mutate). */
+  readonly steps: readonly TraceStep[];
+  readonly stepNat: ReturnType<PathNode['stepNat']>;
+  /** Indexes of the steps whose rule does NAT (see trace/nat). */
+  readonly natAt: readonly number[];
+  readonly verdict: FinalVerdict;
+  readonly decided: number;
+  /** The protocol a matched rule requires, for packets whose dump did not say. */
+  readonly ruleProto: Proto | undefined;
+  readonly why: WhyPath;
+  readonly kube: KubePath | null;
+  /** The explanation up to its per-packet tail (see trace/explain). */
+  readonly head: string;
+}
+
+/** The facts of node's path for a trace of `backend` under `index`, worked out on first use. */
+export function pathFacts(node: PathNode, backend: Dialect, index: RuleIndex | undefined): PathFacts {
+  const kernlog = backend === 'kernlog';
+  const known = node.memo as PathFacts | undefined;
+  if (known !== undefined && known.kernlog === kernlog && known.index === index) return known;
+  const facts = workOut(node, backend, index);
+  node.memo = facts;
+  return facts;
+}
+
+function workOut(node: PathNode, backend: Dialect, index: RuleIndex | undefined): PathFacts {
+  const raw = node.steps();
+  const steps = withOwners(backend === 'kernlog' ? inferFromNext(raw) : raw);
+  const stepNat = node.stepNat();
+  const { verdict, index: decided } = finalVerdict(steps);
+  return {
+    kernlog: backend === 'kernlog',
+    index,
+    steps,
+    stepNat,
+    natAt: natStepIndexes(steps, stepNat),
+    verdict,
+    decided,
+    ruleProto: protoFromRules(steps),
+    why: whyPath(verdict, steps, decided, index),
+    kube: kubePath(steps, index),
+    head: explainHead(verdict, steps, decided, backend),
+  };
+}
+
+/**
+ * Steps are shared between traces (trace/step-cache) and a step's owner depends on the step alone: it is set
+ * once, in place (no copy, no side table per step).
+ */
+function withOwners(steps: readonly TraceStep[]): readonly TraceStep[] {
+  for (const s of steps)
+    if (s.owner === undefined || inferredJump(s)) (s as { owner?: Owner | null }).owner = stepOwner(s);
+  return steps;
+}
+
+/** A kernel-log jump without rule text: its target was inferred (kernlog-step) on a copy that kept the old owner. */
+function inferredJump(s: TraceStep): boolean {
+  return s.kind === 'rule' && s.rule?.text == null && (s.verdict === 'jump' || s.verdict === 'goto');
+}
