@@ -5,6 +5,19 @@ import type { BackendId } from '../model/plan.js';
 import { runCommand } from '../sys/exec.js';
 import { isRoot, readSysctl } from '../sys/host.js';
 import { findStale } from './stale.js';
+import { parseKfreeSkbFormat } from '../host/kfree-skb.js';
+import { mountedRoot, readDropEventFormat } from '../sys/tracefs.js';
+
+/** Whether live runs can read the kernel's drop reasons (skb:kfree_skb through tracefs), without mounting anything. */
+async function dropReasonsText(): Promise<string> {
+  const root = await mountedRoot();
+  if (root === null) return 'tracefs is not mounted (a live run mounts it on /sys/kernel/tracing and says so)';
+  const format = await readDropEventFormat(root);
+  if (!format.ok) return `unavailable: ${format.reason}`;
+  const parsed = parseKfreeSkbFormat(format.value);
+  if (!parsed.hasReason) return 'unavailable: this kernel (before 5.17) gives no reason in skb:kfree_skb';
+  return `available (skb:kfree_skb in ${root}, ${parsed.reasons.byName.size} reasons known)`;
+}
 
 export async function runDoctor(netns: string | null, say: (line: string) => void): Promise<number> {
   say(`running as ${isRoot() ? 'root' : 'a normal user (live tracing needs root; replay does not)'}`);
@@ -27,6 +40,7 @@ export async function runDoctor(netns: string | null, say: (line: string) => voi
   const nflog = await runCommand({ argv: ['cat', '/proc/net/netfilter/nf_log'], netns });
   for (const line of nflog.stdout.split('\n').filter((l) => /^\s*(2|10)\s/.test(l)))
     say(`packet logger: ${line.trim()}`);
+  say(`kernel drop reasons: ${await dropReasonsText()}`);
   const stale = await findStale(netns);
   say(
     stale.length > 0

@@ -2,6 +2,7 @@
 import { Command } from '@commander-js/extra-typings';
 import { runCleanup } from '../app/cleanup.js';
 import { runDoctor } from '../app/doctor.js';
+import { runProbeSender } from '../app/probe-sender.js';
 import { runWatchdog } from '../app/watchdog.js';
 import { EXIT, ToolError } from '../errors.js';
 import { isRoot } from '../sys/host.js';
@@ -43,5 +44,12 @@ export function doctorCommand() {
 export function watchdogCommand() {
   return new Command('__watchdog').argument('<STATE>').action(async (state) => {
     process.exitCode = await runWatchdog(state);
+  });
+}
+
+/** The probe sender, run by fwtrace itself under `ip netns exec NS` (a process cannot switch namespaces in Node). */
+export function probeSendCommand() {
+  return new Command('__probe-send').argument('<JSON>').action(async (json) => {
+    process.exitCode = await runProbeSender(json);
   });
 }

@@ -76,7 +76,7 @@ function optSpec(o: RawOption): OptSpec {
     ? 'none'
     : o.argChoices
       ? 'choices'
-      : o.long === '--netns'
+      : o.long === '--netns' || o.long === '--probe-from'
         ? 'netns'
         : o.long === '--in' || o.long === '--out'
           ? 'iface'

@@ -3,7 +3,7 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { createRequire } from 'node:module';
 import { EXIT, ToolError } from '../errors.js';
-import { cleanupCommand, doctorCommand, watchdogCommand } from './admin-commands.js';
+import { cleanupCommand, doctorCommand, probeSendCommand, watchdogCommand } from './admin-commands.js';
 import { completionCommand } from './completion.js';
 import { replayCommand } from './replay-command.js';
 import { traceCommand } from './trace-command.js';
@@ -37,6 +37,7 @@ Run \`fwtrace <command> --help\` for each command's options and examples.`,
   program.addCommand(doctorCommand().exitOverride());
   program.addCommand(completionCommand(buildProgram).exitOverride());
   program.addCommand(watchdogCommand(), { hidden: true });
+  program.addCommand(probeSendCommand(), { hidden: true });
   return program;
 }
 

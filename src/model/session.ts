@@ -1,5 +1,6 @@
 // What a session tells its renderers. Types only.
 import type { BackendId } from './plan.js';
+import type { ProbeResult } from './probe.js';
 import type { Trace } from './trace.js';
 
 /** Counters of one run (replay or live). */
@@ -27,6 +28,8 @@ export type SessionEvent =
   | { readonly kind: 'warning'; readonly message: string }
   /** Live: the rules are in and the reader listens. */
   | { readonly kind: 'armed'; readonly armed: Armed }
+  /** Live, --probe: the packet sent once armed (or why it could not be). */
+  | { readonly kind: 'probe'; readonly probe: ProbeResult }
   /** Live: the run removed what it added (or says what is left). */
   | { readonly kind: 'disarmed'; readonly disarmed: Disarmed };
 

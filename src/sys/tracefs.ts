@@ -90,7 +90,8 @@ export function sessionOfInstance(name: string): string | null {
 }
 
 /** The tracefs root in use: the first of TRACEFS_ROOTS that is mounted (every mount shows the same tree). */
-async function mountedRoot(): Promise<string | null> {
+/** Where tracefs is mounted now, or null; never mounts it (`fwtrace doctor`). */
+export async function mountedRoot(): Promise<string | null> {
   for (const root of TRACEFS_ROOTS) if (await isTracefs(root)) return root;
   return null;
 }

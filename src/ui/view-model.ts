@@ -1,4 +1,5 @@
 // Trace → the words people read, shared by the plain and TUI renderers. Pure; no I/O.
+import type { HostDiagnosis, HostFinding } from '../model/host.js';
 import type { FinalAction, StepVerdict } from '../model/common.js';
 import type { PacketInfo } from '../model/packet.js';
 import type { CannotCompare, KubeService, NatRewrite, RuleRef, StepRule, Trace, TraceStep } from '../model/trace.js';
@@ -105,4 +106,17 @@ export function ownersText(t: Trace): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([owner, chains]) => `${owner}: ${[...chains].join(', ')}`)
     .join('; ');
+}
+
+/** `kernel drop: NO_SOCKET at tcp_v4_rcv+0x1ab/0x5c0 (same moment, same protocol)`, or null. */
+export function kernelDropText(h: HostDiagnosis): string | null {
+  const d = h.kernelDrop;
+  if (d === null) return null;
+  return `${d.reason}${d.location !== null ? ` at ${d.location}` : ''} (same moment, same protocol)`;
+}
+
+/** One finding: `ip_forward: net.ipv4.ip_forward is 0 ... (fix: sysctl -w ...)`; warnings say so. */
+export function findingText(f: HostFinding): string {
+  const fix = f.fix !== null ? ` (fix: ${f.fix})` : '';
+  return `${f.severity === 'warning' ? 'maybe: ' : ''}${f.text}${fix}`;
 }

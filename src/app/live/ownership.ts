@@ -20,7 +20,19 @@ export function claimTrace(t: Trace, session: string, flow: FlowSpec): Trace | n
   const others = !ours && t.steps.some((s) => marks(s, isTracerTable));
   if (others) return null;
   if (!ours && !mayMatchFlow(flow, t.packet)) return null;
-  return t.steps.some((s) => isTracerTable(s.table))
-    ? { ...t, steps: t.steps.filter((s) => !isTracerTable(s.table)) }
-    : t;
+  if (!t.steps.some((s) => isTracerTable(s.table))) return t;
+  const steps = t.steps.filter((s) => !isTracerTable(s.table));
+  if (t.verdict.table === null || !isTracerTable(t.verdict.table)) return { ...t, steps };
+  // Only a tracer chain's policy had the last word: no chain of the user's firewall decided anything.
+  const last = steps[steps.length - 1];
+  const explanation =
+    last === undefined
+      ? `${t.verdict.action === 'accept' ? 'accepted' : t.verdict.action}: no chain of this firewall is on its path (only fwtrace's own trace chain saw it)`
+      : `${t.verdict.action === 'accept' ? 'accepted' : t.verdict.action}: no rule or policy stopped it; the last chain it passed was ${last.table}/${last.chain} (${last.hook})`;
+  return {
+    ...t,
+    steps,
+    verdict: { ...t.verdict, table: null, chain: null, by: null, rule: null },
+    explanation,
+  };
 }

@@ -7,6 +7,7 @@ import type { Renderer } from '../../ui/renderer.js';
 import { createLineParser, type LineParser } from '../../parse/line-parser.js';
 import { Assembler } from '../../trace/assembler.js';
 import { countOutcome, newRunStats } from '../run-stats.js';
+import type { HostStage } from './host-stage.js';
 import { claimTrace } from './ownership.js';
 
 /** A packet's events arrive within microseconds; a second of silence means it is done. */
@@ -28,6 +29,8 @@ export class LivePipeline {
 
   /** --count: the most traces to show. */
   limit: number | null = null;
+  /** Kernel drop reasons and host checks, between the assembler and the renderer (null: straight through). */
+  private host: HostStage | null = null;
 
   constructor(
     dialect: Dialect,
@@ -42,8 +45,23 @@ export class LivePipeline {
       index,
       idle: IDLE_MS,
       maxOpen: MAX_OPEN,
+      timed: true,
       wallClock: (now) => new Date(now).toISOString(),
     });
+  }
+
+  /** Sends every later trace through `stage` (built with this.show as its output). */
+  useHostStage(stage: HostStage): void {
+    this.host = stage;
+  }
+
+  /** Resolves when every trace handed on is rendered (the host stage is asynchronous). */
+  async drain(): Promise<void> {
+    try {
+      await this.host?.drain();
+    } catch (e) {
+      this.fail(e);
+    }
   }
 
   /** A fresh snapshot: traces still open keep the old one; new ones use this. */
@@ -91,9 +109,14 @@ export class LivePipeline {
     try {
       step();
     } catch (e) {
-      this.failed = true;
-      this.onFailure?.(e);
+      this.fail(e);
     }
+  }
+
+  private fail(e: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.onFailure?.(e);
   }
 
   private emit(raw: Trace): void {
@@ -104,7 +127,15 @@ export class LivePipeline {
     if (t.steps.some((s) => s.kind === 'rule' && s.rule?.handle != null && s.rule.text === null))
       this.onUnknownRule?.();
     this.stats.traces++;
-    this.renderer.handle({ kind: 'trace', trace: t });
-    this.onTrace(t);
+    if (this.host) this.host.push(t, raw, this.assembler.seenAt(raw));
+    else this.show(t);
+  }
+
+  /** The renderer's turn (after the host stage, when there is one). */
+  show(t: Trace): void {
+    this.safely(() => {
+      this.renderer.handle({ kind: 'trace', trace: t });
+      this.onTrace(t);
+    });
   }
 }

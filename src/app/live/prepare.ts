@@ -3,6 +3,7 @@
 import { randomInt } from 'node:crypto';
 import type { FlowSpec } from '../../model/flow.js';
 import type { BackendId, TracePlan } from '../../model/plan.js';
+import type { ProbeRun } from '../../model/probe.js';
 import { chooseBackend, missingFor } from '../../backends/choose.js';
 import { buildPlan } from '../../backends/plan.js';
 import { probeHost } from '../../backends/probe.js';
@@ -20,6 +21,10 @@ export interface LiveConfig {
   /** Stop after this many complete traces. */
   readonly count: number | null;
   readonly timeoutSec: number | null;
+  /** --probe: one packet sent once armed (planned by app/live/probe.ts); null without --probe. */
+  readonly probe: ProbeRun | null;
+  /** Kernel drop reasons (tracefs) and host checks for each trace; false with --no-host-checks. */
+  readonly hostChecks: boolean;
 }
 
 export interface Prepared {

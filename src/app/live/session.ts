@@ -17,6 +17,11 @@ import { LivePipeline } from './pipeline.js';
 import type { LiveConfig } from './prepare.js';
 import { describeStop, StopSignal, type StopReason } from './stop-signal.js';
 import { warnAboutLogging, warnAboutLeftovers } from './preflight.js';
+import { startProbe, type ProbeHandle } from './probe.js';
+import { DropRing } from '../../host/drop-match.js';
+import { diagnoseHost } from '../../host/diagnose-host.js';
+import { startDropWatch, type DropWatch } from './drop-watch.js';
+import { HostStage } from './host-stage.js';
 
 const TICK_MS = 250;
 /** How often the run checks that its own rules are still in (a ruleset reload may remove them). */
@@ -70,6 +75,8 @@ async function runLive(
   let pipeline: LivePipeline | null = null;
   const timers: NodeJS.Timeout[] = [];
   let keeper: ArmKeeper | null = null;
+  let probe: ProbeHandle | null = null;
+  const drops: { watch: DropWatch | null } = { watch: null };
   try {
     if (plan.backend === 'legacy') await warnAboutLogging(plan, warn);
     const first = await takeSnapshot(plan);
@@ -100,8 +107,22 @@ async function runLive(
     };
     pipeline.onUnknownRule = refresh;
     pipeline.onFailure = (e) => stop.stop({ kind: 'error', message: `internal error while tracing: ${errorText(e)}` });
+    if (cfg.hostChecks) {
+      // Started before the trace rules so the first packets' drops are seen; the instance is removed by disarm.
+      const ring = new DropRing();
+      drops.watch = await startDropWatch({ session: plan.session, onDrop: (d, at) => ring.push(d, at) }, warn);
+      const p = pipeline;
+      p.useHostStage(
+        new HostStage(
+          drops.watch ? ring : null,
+          (t, drop) => diagnoseHost(t, plan.netns, drop, warn),
+          (t) => p.show(t),
+        ),
+      );
+    }
     await startReader(plan, plan.reader, pipeline, stop, warn, readers);
-    if (stop.requested) return await disarm(plan, state, stop.requested, renderer, pipeline, readers, watchdog);
+    if (stop.requested)
+      return await disarm(plan, state, stop.requested, renderer, pipeline, readers, watchdog, drops.watch);
     if (plan.sysctl) {
       await writeSysctl(plan.sysctl.key, plan.sysctl.value);
       warn(
@@ -111,8 +132,12 @@ async function runLive(
     const armed = await runAll(plan.install);
     if (!armed.ok) {
       stop.stop({ kind: 'error', message: `${armed.failed.argv.join(' ')}: ${armed.result.summary}` });
-      return await disarm(plan, state, stop.requested!, renderer, pipeline, readers, watchdog);
+      return await disarm(plan, state, stop.requested!, renderer, pipeline, readers, watchdog, drops.watch);
     }
+    // With the run's own chains in it: their hooks tell how far a packet got where no other chain sees it.
+    const withOurs = await takeSnapshot(plan);
+    if (withOurs.index) pipeline.setIndex(withOurs.index);
+    lastSnapshot = Date.now();
     renderer.handle({
       kind: 'armed',
       armed: {
@@ -126,6 +151,8 @@ async function runLive(
       },
     });
     if (cfg.timeoutSec !== null) stop.stopAfter(cfg.timeoutSec);
+    // --probe: one packet that matches the filter, now that the trace listens.
+    if (cfg.probe) probe = startProbe(cfg.probe, { renderer, stop, traces: () => traces, netns: plan.netns });
     const keep = (keeper = new ArmKeeper(plan.install, warn));
     timers.push(setInterval(() => keep.check(), KEEP_MS));
     timers.push(setInterval(() => pipeline?.tick(Date.now()), TICK_MS));
@@ -139,13 +166,15 @@ async function runLive(
       }, STATS_MS),
     );
     const reason = await stop.reason;
+    await probe?.settled(); // the probe's record comes before `disarmed`
     await keeper.stop();
-    return await disarm(plan, state, reason, renderer, pipeline, readers, watchdog);
+    return await disarm(plan, state, reason, renderer, pipeline, readers, watchdog, drops.watch);
   } catch (e) {
     const reason: StopReason = { kind: 'error', message: errorText(e) };
     stop.stop(reason);
+    await probe?.settled();
     await keeper?.stop();
-    return await disarm(plan, state, stop.requested ?? reason, renderer, pipeline, readers, watchdog);
+    return await disarm(plan, state, stop.requested ?? reason, renderer, pipeline, readers, watchdog, drops.watch);
   } finally {
     for (const t of timers) clearInterval(t);
   }
@@ -191,11 +220,15 @@ async function disarm(
   pipeline: LivePipeline | null,
   readers: Readers,
   watchdog: WatchdogHandle,
+  dropWatch: DropWatch | null,
 ): Promise<number> {
+  // The drop reader lets go of trace_pipe first: the instance cannot be removed while it is open.
+  await dropWatch?.stop();
   const undo = await undoSession(state);
   await readers.current?.stop();
   watchdog.stop();
   pipeline?.flush();
+  await pipeline?.drain();
   if (pipeline) renderer.handle({ kind: 'stats', stats: { ...pipeline.stats }, final: true });
   renderer.handle({
     kind: 'disarmed',

@@ -4,8 +4,11 @@ import type { Armed, Disarmed, SessionEvent, RunStats } from '../../model/sessio
 import type { Trace } from '../../model/trace.js';
 import { unreachable } from '../../util/unreachable.js';
 import type { Renderer, TextSink } from '../renderer.js';
+import { probeLine } from '../probe-text.js';
 import {
   cannotCompareText,
+  findingText,
+  kernelDropText,
   countersText,
   flowText,
   interfacesText,
@@ -47,6 +50,9 @@ export class PlainRenderer implements Renderer {
         break;
       case 'disarmed':
         this.out.write(formatDisarmed(e.disarmed, this.c));
+        break;
+      case 'probe':
+        this.out.write((e.probe.sent ? this.c.cyan : this.c.red)(probeLine(e.probe)) + '\n\n');
         break;
       default:
         unreachable(e);
@@ -103,6 +109,11 @@ function whyLines(t: Trace, c: Colors): string[] {
     );
   }
   if (t.kubernetes != null) out.push(`    ${c.dim('kubernetes:')} ${kubeLine(t.kubernetes)}`);
+  if (t.host != null) {
+    const drop = kernelDropText(t.host);
+    if (drop !== null) out.push(`    ${c.dim('kernel drop:')} ${drop}`);
+    for (const f of t.host.findings) out.push(`    ${c.dim(`host ${f.check}:`)} ${findingText(f)}`);
+  }
   // Owners matter when a component's chain decided, led there, or the packet was refused on its way.
   const relevant =
     t.verdict.action === 'drop' ||

@@ -4,6 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Armed, Disarmed, RunStats, SessionEvent } from '../../model/session.js';
 import { unreachable } from '../../util/unreachable.js';
 import type { Renderer } from '../renderer.js';
+import { probeLine } from '../probe-text.js';
 import { FrameScheduler } from './frame.js';
 import { headerLine, type HeaderInfo } from './header.js';
 import { helpLines } from './help.js';
@@ -97,6 +98,9 @@ export class TuiRenderer implements Renderer {
         break;
       case 'armed':
         this.armed = e.armed;
+        break;
+      case 'probe':
+        this.ui.message = { text: probeLine(e.probe), warn: !e.probe.sent };
         break;
       case 'disarmed':
         this.disarmed = e.disarmed;

@@ -1,7 +1,8 @@
 // The short "why" block under the verdict in the path pane: the other near misses (the best one is in the
-// explanation already), how many accepting rules could not be compared, and the Kubernetes service. Pure.
+// explanation already), how many accepting rules could not be compared, the Kubernetes service, and what
+// the host did (kernel drop reason, host check findings). Pure.
 import type { Trace } from '../../model/trace.js';
-import { cannotCompareText, kubeLine } from '../view-model.js';
+import { cannotCompareText, findingText, kernelDropText, kubeLine } from '../view-model.js';
 import { seg, type Line } from './style.js';
 import { wrapLine } from './wrap.js';
 
@@ -18,5 +19,10 @@ export function whyLines(t: Trace, cols: number): Line[] {
     add('unsure', `${cannotCompareText(unsure[0]!, why?.decidedBy?.chain ?? null)}${more}`);
   }
   if (t.kubernetes != null) add('k8s', kubeLine(t.kubernetes));
+  if (t.host != null) {
+    const drop = kernelDropText(t.host);
+    if (drop !== null) add('kernel', drop);
+    for (const f of t.host.findings) add('host', findingText(f));
+  }
   return out;
 }

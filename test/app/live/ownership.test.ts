@@ -72,4 +72,40 @@ describe('claimTrace', () => {
     expect(claimTrace(t, A, flow('tcp port 9999'))).toBe(t);
     expect(claimTrace(t, A, flow('tcp port 5432'))).toBeNull();
   });
+  it('a verdict only our own chain gave names no fwtrace table: the explanation says no chain of the firewall decided', () => {
+    const ours = [
+      step(`fwtrace_${A}`, 'trace_pre', 'rule', 'continue'),
+      step(`fwtrace_${A}`, 'trace_pre', 'policy', 'accept'),
+    ];
+    const verdict = {
+      action: 'accept' as const,
+      hook: 'prerouting' as const,
+      table: `fwtrace_${A}`,
+      chain: 'trace_pre',
+      by: 'policy' as const,
+      rule: null,
+    };
+    const alone = claimTrace(
+      { ...trace(ours, 80), verdict, explanation: `accepted by the ACCEPT policy of fwtrace_${A}/trace_pre` },
+      A,
+      flow('tcp port 80'),
+    );
+    expect(alone?.steps).toEqual([]);
+    expect(alone?.verdict).toEqual({
+      action: 'accept',
+      hook: 'prerouting',
+      table: null,
+      chain: null,
+      by: null,
+      rule: null,
+    });
+    expect(alone?.explanation).toBe(
+      "accepted: no chain of this firewall is on its path (only fwtrace's own trace chain saw it)",
+    );
+    const nat = step('nat', 'prerouting', 'policy', 'accept');
+    const after = claimTrace({ ...trace([...ours, nat], 80), verdict }, A, flow('tcp port 80'));
+    expect(after?.explanation).toBe(
+      'accepted: no rule or policy stopped it; the last chain it passed was nat/prerouting (forward)',
+    );
+  });
 });

@@ -35,3 +35,35 @@ describe('plain: why lines', () => {
     expect(lines[1]).toMatch(/^ {4}owners: .*kube-proxy: .*nat\/kube-svc-labweb4k7q2zx3mn/);
   });
 });
+
+describe('plain: host lines', () => {
+  it('the kernel drop reason and each host finding, with its fix, under the verdict', () => {
+    const [t] = traces({ dialect: 'nft', reader: 'nft-monitor' }, 'web-allowed');
+    const withHost = {
+      ...t!,
+      host: {
+        kernelDrop: { reason: 'NO_SOCKET', location: 'tcp_v4_rcv+0x1ab/0x5c0', protocol: 2048, stamp: 12.5 },
+        findings: [
+          {
+            check: 'listener' as const,
+            severity: 'cause' as const,
+            text: 'nothing listens on tcp port 80 in netns lab-server',
+            fix: null,
+          },
+          {
+            check: 'conntrack-full' as const,
+            severity: 'warning' as const,
+            text: 'the conntrack table is 97 % full (970 of 1000)',
+            fix: 'sysctl -w net.netfilter.nf_conntrack_max=2000',
+          },
+        ],
+      },
+    };
+    expect(after(formatTrace(withHost, c), /^ {2}verdict: ACCEPT/)).toEqual([
+      '    kernel drop: NO_SOCKET at tcp_v4_rcv+0x1ab/0x5c0 (same moment, same protocol)',
+      '    host listener: nothing listens on tcp port 80 in netns lab-server',
+      '    host conntrack-full: maybe: the conntrack table is 97 % full (970 of 1000) (fix: sysctl -w net.netfilter.nf_conntrack_max=2000)',
+    ]);
+    expect(after(formatTrace(t!, c), /^ {2}verdict: ACCEPT/)).toEqual([]);
+  });
+});

@@ -38,4 +38,21 @@ describe('path pane: why', () => {
       }
     }
   });
+  it('after the verdict: the kernel drop reason and the host findings, wrapped to the pane', () => {
+    const accepted = first(captureTraces('nft', 'nft-monitor', 'web-allowed'));
+    const t = {
+      ...accepted,
+      host: {
+        kernelDrop: { reason: 'NO_SOCKET', location: null, protocol: 2048, stamp: 1 },
+        findings: [
+          { check: 'listener' as const, severity: 'cause' as const, text: 'nothing listens on tcp port 80', fix: null },
+        ],
+      },
+    };
+    const lines = pathLines(t, { cols: 60, glyphs: UNICODE_GLYPHS }).map(lineText);
+    expect(lines.slice(-2)).toEqual([
+      '  kernel  NO_SOCKET (same moment, same protocol)',
+      '  host    nothing listens on tcp port 80',
+    ]);
+  });
 });

@@ -1,0 +1,71 @@
+// The live run's last stage before the renderer: each finished trace gets the kernel drop that most likely
+// belongs to it and the host checks' findings (src/host), in order, one trace after the other.
+import type { HostDiagnosis, KernelDrop } from '../../model/host.js';
+import type { Trace } from '../../model/trace.js';
+import type { HostResult } from '../../host/diagnose.js';
+import type { DropRing } from '../../host/drop-match.js';
+import { stageOf } from '../../host/diagnose-path.js';
+
+/** When the packet's first and last trace lines arrived (Date.now() ms). */
+export interface SeenAt {
+  readonly first: number;
+  readonly last: number;
+}
+
+export type Diagnose = (trace: Trace, kernelDrop: KernelDrop | null) => Promise<HostResult>;
+
+/**
+ * A packet netfilter let through to the end of its path is rarely dropped after it, and the tracepoint
+ * sees the whole host: for such a trace only a drop dated this close to it is taken as its own (the
+ * measured lag is 0-5 ms; src/host/drop-match.ts).
+ */
+const COMPLETED_GAP_MS = 10;
+const VAGUE = new Set(['NOT_SPECIFIED', 'QUEUE_PURGE']);
+
+export class HostStage {
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly drops: DropRing | null,
+    private readonly diagnose: Diagnose,
+    private readonly out: (t: Trace) => void,
+  ) {}
+
+  /**
+   * Queues one finished trace; it reaches `out` after every trace queued before it. `raw` is the trace as
+   * assembled, fwtrace's own trace chains included: in a namespace with no chains of its own they are the
+   * only sign of how far the packet got.
+   */
+  push(shown: Trace, raw: Trace, seen: SeenAt | null): void {
+    const drop = this.dropFor(raw, seen);
+    // Diagnosed with every step, worded from the trace as shown (never naming fwtrace's own chains).
+    const full = { ...raw, explanation: shown.explanation };
+    this.tail = this.tail.then(async () => this.out(withHost(shown, await this.diagnose(full, drop))));
+  }
+
+  /** Resolves when every queued trace is out; rejects if `out` threw (a renderer bug). */
+  drain(): Promise<void> {
+    return this.tail;
+  }
+
+  /** The drop picked now, while the ring still holds the drops of the packet's moment. */
+  private dropFor(trace: Trace, seen: SeenAt | null): KernelDrop | null {
+    if (this.drops === null || seen === null) return null;
+    const ipVersion = trace.packet.ipVersion ?? null;
+    const match = this.drops.assign([
+      { ipVersion, first: seen.first, last: seen.last, verdict: trace.verdict.action },
+    ])[0];
+    if (!match) return null;
+    const completed = trace.verdict.action === 'accept' && stageOf(trace) === 'other';
+    if (completed && (match.gapMs > COMPLETED_GAP_MS || VAGUE.has(match.drop.reason))) return null;
+    return match.drop;
+  }
+}
+
+/** The trace as shown: `host` only when there is something to say, the explanation the checks chose. */
+export function withHost(shown: Trace, r: HostResult): Trace {
+  const host: HostDiagnosis | null =
+    r.diagnosis.kernelDrop === null && r.diagnosis.findings.length === 0 ? null : r.diagnosis;
+  if (host === null && r.explanation === shown.explanation) return shown;
+  return { ...shown, host, explanation: r.explanation };
+}
