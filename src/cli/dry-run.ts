@@ -20,9 +20,8 @@ export function formatPlan(plan: TracePlan, reasons: readonly string[], hostChec
           '# host checks (read-only): sysctls, ip -j addr, ss, ip route get for traced packets (--no-host-checks: none of this)',
         ]
       : []),
-    '# disarm (on every exit path; a watchdog does it if fwtrace is killed):',
+    `# disarm (on every exit path; a watchdog does it if fwtrace is killed${hostChecks ? '; the tracefs instance is removed too' : ''}):`,
     ...plan.remove.map(displayCommand),
-    ...(hostChecks ? [`rmdir <tracefs>/instances/${instanceName(plan.session)}`] : []),
   ];
   return lines.join('\n') + '\n';
 }
