@@ -4,6 +4,7 @@
 // Docker-style DOCKER-USER chain that drops (owned by docker's user chain). Traffic is real; the NDJSON
 // `why`, `kubernetes` and `steps[].owner` of the built CLI are checked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KubeService } from '../../src/model/trace.js';
 import { labUp, type Lab, type LabDialect } from '../lab/lab.js';
 import {
   announceSkip,
@@ -45,18 +46,10 @@ interface WhyRec {
   readonly path: readonly { readonly chain: string; readonly verdict: string; readonly target: string | null }[];
   readonly nearMisses: readonly NearMissRec[];
 }
-interface KubeRec {
-  readonly service: string | null;
-  readonly clusterIP: string | null;
-  readonly endpoint: string | null;
-  readonly probability: number | null;
-  readonly endpoints: number | null;
-  readonly masqueradeMark: boolean;
-}
 type WhyTrace = Omit<TraceRec, 'steps'> & {
   readonly explanation: string;
   readonly why: WhyRec | null;
-  readonly kubernetes: KubeRec | null;
+  readonly kubernetes: KubeService | null;
   readonly steps: readonly { readonly chain: string; readonly owner: string | null }[];
 };
 
