@@ -163,7 +163,7 @@ const CHUNK = 64 * 1024;
 
 /**
  * Lines of an instance's trace_pipe. Opened O_NONBLOCK and polled: a blocking read of trace_pipe sits in
- * libuv's thread pool until an event comes, and neither closing the stream nor process.exit() gets past
+ * libuv's thread pool until an event comes, and neither closing the stream nor exiting the process gets past
  * it (measured: the process hangs). An empty pipe answers EAGAIN at once, so stop() is immediate.
  */
 export class TracePipeReader {
