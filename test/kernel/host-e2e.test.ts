@@ -14,6 +14,7 @@ import {
   startCli,
   stopAllRuns,
   summarize,
+  traffic,
   type TraceRec,
 } from './kit.js';
 
@@ -182,6 +183,19 @@ describe.skipIf(SKIP)('host checks and kernel drop reasons, live', () => {
         // iptables-legacy's TRACE makes the kernel create an empty raw table where there was none (docs/safety.md).
         if (c.backend !== 'legacy') expect(rulesetSnapshot(lab!.serverNetns)).toBe(server);
         expect(tracefsInstances()).toEqual([]);
+      });
+
+      it('a rejected packet gets the kernel NETFILTER_DROP, the ICMP error it caused gets none', async () => {
+        const r = await traceWhile(lab!.fwNetns, c.backend, 'udp port 514 or icmp', async () => {
+          await traffic(lab!, 'icmp-reject');
+        });
+        const rejected = r.traces.find((t) => t.packet.proto === 'udp' && t.verdict.action === 'reject');
+        expect(rejected, summarize(r.traces)).toBeDefined();
+        expect(rejected!.host?.kernelDrop?.reason).toBe('NETFILTER_DROP');
+        expect(rejected!.explanation).toMatch(/^rejected by rule/);
+        const icmp = r.traces.filter((t) => t.packet.proto === 'icmp');
+        expect(icmp.length, summarize(r.traces)).toBeGreaterThan(0);
+        for (const t of icmp) expect(t.host).toBeNull();
       });
 
       it('--no-host-checks: the same packet, no host record, no tracefs instance while it runs', async () => {

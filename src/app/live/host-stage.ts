@@ -22,6 +22,12 @@ export type Diagnose = (trace: Trace, kernelDrop: KernelDrop | null) => Promise<
 const COMPLETED_GAP_MS = 10;
 const VAGUE = new Set(['NOT_SPECIFIED', 'QUEUE_PURGE']);
 
+/**
+ * How long after a packet's last trace line its drop may still be on the way: the drop reader polls
+ * trace_pipe every 50 ms (src/sys/tracefs.ts), and a drop or reject verdict finishes a trace at once.
+ */
+export const DROP_SETTLE_MS = 120;
+
 export class HostStage {
   private tail: Promise<void> = Promise.resolve();
 
@@ -29,6 +35,9 @@ export class HostStage {
     private readonly drops: DropRing | null,
     private readonly diagnose: Diagnose,
     private readonly out: (t: Trace) => void,
+    /** Wait this long after the last line before picking the drop (0 in tests that push drops first). */
+    private readonly settleMs = 0,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /**
@@ -37,10 +46,15 @@ export class HostStage {
    * only sign of how far the packet got.
    */
   push(shown: Trace, raw: Trace, seen: SeenAt | null): void {
-    const drop = this.dropFor(raw, seen);
     // Diagnosed with every step, worded from the trace as shown (never naming fwtrace's own chains).
     const full = { ...raw, explanation: shown.explanation };
-    this.tail = this.tail.then(async () => this.out(withHost(shown, await this.diagnose(full, drop))));
+    this.tail = this.tail.then(async () => {
+      const wait = this.drops !== null && seen !== null ? seen.last + this.settleMs - this.now() : 0;
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      // Picked in queue order, so a drop goes to the earlier of two packets it fits equally.
+      const drop = this.dropFor(raw, seen);
+      this.out(withHost(shown, await this.diagnose(full, drop)));
+    });
   }
 
   /** Resolves when every queued trace is out; rejects if `out` threw (a renderer bug). */
@@ -48,7 +62,7 @@ export class HostStage {
     return this.tail;
   }
 
-  /** The drop picked now, while the ring still holds the drops of the packet's moment. */
+  /** The drop of the packet's moment (the ring keeps drops for seconds; traces are picked well within that). */
   private dropFor(trace: Trace, seen: SeenAt | null): KernelDrop | null {
     if (this.drops === null || seen === null) return null;
     const ipVersion = trace.packet.ipVersion ?? null;

@@ -21,7 +21,7 @@ import { startProbe, type ProbeHandle } from './probe.js';
 import { DropRing } from '../../host/drop-match.js';
 import { diagnoseHost } from '../../host/diagnose-host.js';
 import { startDropWatch, type DropWatch } from './drop-watch.js';
-import { HostStage } from './host-stage.js';
+import { DROP_SETTLE_MS, HostStage } from './host-stage.js';
 
 const TICK_MS = 250;
 /** How often the run checks that its own rules are still in (a ruleset reload may remove them). */
@@ -117,6 +117,7 @@ async function runLive(
           drops.watch ? ring : null,
           (t, drop) => diagnoseHost(t, plan.netns, drop, warn),
           (t) => p.show(t),
+          DROP_SETTLE_MS,
         ),
       );
     }

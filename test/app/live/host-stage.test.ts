@@ -101,6 +101,31 @@ describe('HostStage', () => {
   });
 });
 
+describe('HostStage with a settle time', () => {
+  it('a drop read after the trace finished (the reader polls) still goes to the first packet it fits', async () => {
+    const ring = new DropRing();
+    const out: Trace[] = [];
+    let clock = 1000;
+    const stage = new HostStage(
+      ring,
+      (t, d) => Promise.resolve(nothing(t, d)),
+      (t) => out.push(t),
+      30,
+      () => clock,
+    );
+    const rejected: Trace = { ...stopped('r'), verdict: { ...stopped('r').verdict, action: 'reject' } };
+    stage.push(rejected, rejected, { first: 995, last: 1000 });
+    stage.push(through('icmp'), through('icmp'), { first: 1001, last: 1002 });
+    ring.push(drop('NETFILTER_DROP'), 1003); // read on the next poll, dated by its own stamp
+    clock = 1100;
+    await stage.drain();
+    expect(out.map((t) => [t.id, t.host?.kernelDrop?.reason ?? null])).toEqual([
+      ['r', 'NETFILTER_DROP'],
+      ['icmp', null],
+    ]);
+  });
+});
+
 describe('withHost', () => {
   const t = stopped('w');
   it('null host and the same object when nothing is said', () => {
