@@ -39,12 +39,18 @@ export class LivePipeline {
     private readonly flow: FlowSpec,
     private readonly renderer: Renderer,
     private readonly onTrace: (t: Trace) => void,
+    /**
+     * Release traces in the order their packets arrived (--count: the first N packets, not the first N to
+     * finish: a later packet's trace can end first, e.g. when the kernel reuses its id for the next packet).
+     */
+    ordered = false,
   ) {
     this.parser = createLineParser(dialect);
     this.assembler = new Assembler({
       index,
       idle: IDLE_MS,
       maxOpen: MAX_OPEN,
+      ordered,
       timed: true,
       wallClock: (now) => new Date(now).toISOString(),
     });

@@ -82,11 +82,19 @@ async function runLive(
     const first = await takeSnapshot(plan);
     if (first.problem) warn(`ruleset snapshot: ${first.problem}; rules may show without text or counters`);
     let traces = 0;
-    pipeline = new LivePipeline(plan.readerDialect, first.index, plan.session, cfg.flow, renderer, () => {
-      traces++;
-      if (cfg.count !== null && traces >= cfg.count) stop.stop({ kind: 'count' });
-      refresh();
-    });
+    pipeline = new LivePipeline(
+      plan.readerDialect,
+      first.index,
+      plan.session,
+      cfg.flow,
+      renderer,
+      () => {
+        traces++;
+        if (cfg.count !== null && traces >= cfg.count) stop.stop({ kind: 'count' });
+        refresh();
+      },
+      cfg.count !== null,
+    );
     pipeline.limit = cfg.count;
     let lastSnapshot = Date.now();
     let snapshotting = false;

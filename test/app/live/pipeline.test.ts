@@ -56,3 +56,42 @@ describe('LivePipeline failures', () => {
     expect(String(failures[0])).toContain('boom');
   });
 });
+
+describe('LivePipeline with --count: the first packets, not the first traces to finish', () => {
+  /** Packet `id` passes fwtrace_capture's prerouting chain (sport tells them apart). */
+  const enter = (id: string, sport: number): string[] => [
+    `trace id ${id} inet fwtrace_capture prerouting packet: iif "fw-c" ip saddr 10.66.1.2 ip daddr 10.66.2.2 ip protocol tcp ip length 60 tcp sport ${sport} tcp dport 9999 tcp flags == syn`,
+    `trace id ${id} inet fwtrace_capture prerouting rule meta nfproto ipv4 meta nftrace set 1 comment "fwtrace:capture" (verdict continue)`,
+    `trace id ${id} inet fwtrace_capture prerouting policy accept`,
+  ];
+  // Packet 1 stays open (idle close); packet 2's id is reused by packet 3, which closes packet 2's trace at once.
+  const lines = [...enter('00000001', 40001), ...enter('00000002', 40002), ...enter('00000002', 40003)];
+
+  const firstShown = (ordered: boolean): number | undefined => {
+    const shown: number[] = [];
+    const handle = (e: SessionEvent): void => void (e.kind === 'trace' && shown.push(e.trace.packet.sport ?? 0));
+    const p = new LivePipeline(
+      'nft',
+      undefined,
+      'capture',
+      flow,
+      { handle, close: () => Promise.resolve() },
+      () => undefined,
+      ordered,
+    );
+    p.limit = 1;
+    let now = 0;
+    for (const line of lines) p.line(line, now++);
+    p.tick(now + 5000);
+    p.flush();
+    return shown[0];
+  };
+
+  it('ordered: the first packet is the one shown', () => {
+    expect(firstShown(true)).toBe(40001);
+  });
+
+  it('unordered (no --count): whatever finished first', () => {
+    expect(firstShown(false)).toBe(40002);
+  });
+});
