@@ -39,6 +39,11 @@ export interface DropQuery {
   readonly last: number;
   /** Its netfilter verdict: drop or reject make NETFILTER_DROP the expected reason. */
   readonly verdict?: FinalAction;
+  /**
+   * Only a specific reason at most this far (ms) outside [first, last]: for a packet netfilter let all the
+   * way through, which is rarely dropped after it (the whole host's drops are in the ring).
+   */
+  readonly strictGapMs?: number;
 }
 
 /** A drop given to a trace, and how far (ms) it lies outside the trace's [first, last] (0: inside). */
@@ -113,6 +118,7 @@ export class DropRing {
 
   private fits(e: Entry, q: DropQuery): boolean {
     if (q.ipVersion !== null && ipVersionOf(e.drop.protocol) !== q.ipVersion) return false;
+    if (q.strictGapMs !== undefined) return !VAGUE.has(e.drop.reason) && gap(e.at, q) <= q.strictGapMs;
     return e.at >= q.first - BEFORE_MS && e.at <= q.last + AFTER_MS;
   }
 

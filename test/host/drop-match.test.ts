@@ -129,3 +129,16 @@ describe('bounds', () => {
     expect(new Set(stamps).size).toBe(stamps.length);
   });
 });
+
+describe('strictGapMs (a packet netfilter let all the way through)', () => {
+  it('takes only a specific reason that close, and leaves the others for the traces they fit', () => {
+    const ring = new DropRing();
+    ring.push(drop('NO_SOCKET'), 1000);
+    ring.push(drop('NOT_SPECIFIED'), 1100);
+    expect(ring.pick({ ipVersion: 4, first: 1050, last: 1060, strictGapMs: 10 })).toBeNull();
+    expect(ring.pick({ ipVersion: 4, first: 1100, last: 1100, strictGapMs: 10 })).toBeNull();
+    expect(ring.pick({ ipVersion: 4, first: 1002, last: 1005, strictGapMs: 10 })?.reason).toBe('NO_SOCKET');
+    // Nothing was used up by the refused picks.
+    expect(ring.pick({ ipVersion: 4, first: 1100, last: 1100 })?.reason).toBe('NOT_SPECIFIED');
+  });
+});

@@ -20,7 +20,6 @@ export type Diagnose = (trace: Trace, kernelDrop: KernelDrop | null) => Promise<
  * measured lag is 0-5 ms; src/host/drop-match.ts).
  */
 const COMPLETED_GAP_MS = 10;
-const VAGUE = new Set(['NOT_SPECIFIED', 'QUEUE_PURGE']);
 
 /**
  * How long after a packet's last trace line its drop may still be on the way: the drop reader polls
@@ -65,14 +64,14 @@ export class HostStage {
   /** The drop of the packet's moment (the ring keeps drops for seconds; traces are picked well within that). */
   private dropFor(trace: Trace, seen: SeenAt | null): KernelDrop | null {
     if (this.drops === null || seen === null) return null;
-    const ipVersion = trace.packet.ipVersion ?? null;
-    const match = this.drops.assign([
-      { ipVersion, first: seen.first, last: seen.last, verdict: trace.verdict.action },
-    ])[0];
-    if (!match) return null;
     const completed = trace.verdict.action === 'accept' && stageOf(trace) === 'other';
-    if (completed && (match.gapMs > COMPLETED_GAP_MS || VAGUE.has(match.drop.reason))) return null;
-    return match.drop;
+    return this.drops.pick({
+      ipVersion: trace.packet.ipVersion ?? null,
+      first: seen.first,
+      last: seen.last,
+      verdict: trace.verdict.action,
+      ...(completed ? { strictGapMs: COMPLETED_GAP_MS } : {}),
+    });
   }
 }
 

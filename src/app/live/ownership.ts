@@ -25,10 +25,11 @@ export function claimTrace(t: Trace, session: string, flow: FlowSpec): Trace | n
   if (t.verdict.table === null || !isTracerTable(t.verdict.table)) return { ...t, steps };
   // Only a tracer chain's policy had the last word: no chain of the user's firewall decided anything.
   const last = steps[steps.length - 1];
+  const did = t.verdict.action === 'accept' ? 'accepted' : t.verdict.action;
   const explanation =
     last === undefined
-      ? `${t.verdict.action === 'accept' ? 'accepted' : t.verdict.action}: no chain of this firewall is on its path (only fwtrace's own trace chain saw it)`
-      : `${t.verdict.action === 'accept' ? 'accepted' : t.verdict.action}: no rule or policy stopped it; the last chain it passed was ${last.table}/${last.chain} (${last.hook})`;
+      ? `${did}: no chain of this firewall is on its path (only fwtrace's own trace chain saw it)`
+      : `${did}: no rule or policy stopped it; the last chain it passed was ${last.table}/${last.chain} (${last.hook})`;
   return {
     ...t,
     steps,

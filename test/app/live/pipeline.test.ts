@@ -16,7 +16,7 @@ const parsed = parseFlow('');
 if (!parsed.ok) throw new Error(parsed.error.message);
 const flow = parsed.value;
 
-function pipeline(handle: (e: SessionEvent) => void): { p: LivePipeline; failures: unknown[] } {
+function pipeline(handle: (e: SessionEvent) => void, ordered = false): { p: LivePipeline; failures: unknown[] } {
   const failures: unknown[] = [];
   // The capture's own table is `fwtrace_capture`: the pipeline of session "capture" owns its traces.
   const p = new LivePipeline(
@@ -26,6 +26,7 @@ function pipeline(handle: (e: SessionEvent) => void): { p: LivePipeline; failure
     flow,
     { handle, close: () => Promise.resolve() },
     () => undefined,
+    ordered,
   );
   p.onFailure = (e) => failures.push(e);
   return { p, failures };
@@ -70,15 +71,7 @@ describe('LivePipeline with --count: the first packets, not the first traces to 
   const firstShown = (ordered: boolean): number | undefined => {
     const shown: number[] = [];
     const handle = (e: SessionEvent): void => void (e.kind === 'trace' && shown.push(e.trace.packet.sport ?? 0));
-    const p = new LivePipeline(
-      'nft',
-      undefined,
-      'capture',
-      flow,
-      { handle, close: () => Promise.resolve() },
-      () => undefined,
-      ordered,
-    );
+    const { p } = pipeline(handle, ordered);
     p.limit = 1;
     let now = 0;
     for (const line of lines) p.line(line, now++);
