@@ -1,6 +1,8 @@
 // Replay throughput against a bare split2 line count of the same file, in one run, and peak memory.
 // Each measurement runs in a fresh child process so their memory does not mix.
 // BENCH_RUNS=N repeats the pair N times (each in fresh processes) and judges the median ratio (the machine is shared).
+// BENCH_STAGES=1 also says where replay's time goes: the same file read and split only, then parsed, then
+// assembled, then rendered (each a fresh process; a stage's cost is its run minus the one before).
 import { spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
@@ -48,6 +50,43 @@ async function replayToNull(path) {
   return { lines, traces, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
 }
 
+/** Replay cut short after one stage: `split` (read, decode, split lines), `parse`, `assemble`, `render` (all). */
+async function stageRun(path, stage) {
+  const { LineFeed } = await import(join(root, 'dist/app/replay-feed.js'));
+  const { LineSplitter } = await import(join(root, 'dist/sys/line-splitter.js'));
+  const { openChunks } = await import(join(root, 'dist/sys/files.js'));
+  const { Assembler } = await import(join(root, 'dist/trace/assembler.js'));
+  const { StreamSink } = await import(join(root, 'dist/sys/stdout-sink.js'));
+  const { NdjsonRenderer } = await import(join(root, 'dist/ui/json/ndjson-renderer.js'));
+  const sink = new StreamSink(createWriteStream('/dev/null'));
+  const renderer = new NdjsonRenderer(sink);
+  // The same options as app/replay.ts.
+  const assembler = new Assembler({ idle: 20_000, maxOpen: 4096, ordered: true });
+  const render = (done) => {
+    for (const trace of done) renderer.handle({ kind: 'trace', trace });
+  };
+  const emit = stage === 'render' ? render : () => undefined;
+  const events =
+    stage === 'parse'
+      ? { event: () => undefined, tick: () => undefined }
+      : { event: (e, line) => emit(assembler.push(e, line)), tick: (line) => emit(assembler.tick(line)) };
+  const feed = new LineFeed('auto', events);
+  let lines = 0;
+  const splitter = new LineSplitter(stage === 'split' ? () => lines++ : feed.line);
+  const t0 = process.hrtime.bigint();
+  for await (const chunk of openChunks(path)) {
+    splitter.write(chunk);
+    if (sink.backedUp) await sink.drain();
+  }
+  splitter.end();
+  feed.end();
+  if (stage !== 'split') emit(assembler.flush());
+  await renderer.close();
+  return { lines: stage === 'split' ? lines : feed.stats.lines, ms: Number(process.hrtime.bigint() - t0) / 1e6 };
+}
+
+const STAGES = ['split', 'parse', 'assemble', 'render'];
+
 /** A big input made of the committed real captures, repeated. */
 function makeInput(target) {
   const path = `/tmp/fwtrace-bench-${target}.txt`;
@@ -81,7 +120,12 @@ const verdict = (ok) => (ok ? 'PASS' : 'FAIL');
 if (mode === '--child') {
   const which = process.argv[3];
   const path = process.argv[4];
-  const r = which === 'split2' ? await countWithSplit2(path) : await replayToNull(path);
+  const r =
+    which === 'split2'
+      ? await countWithSplit2(path)
+      : STAGES.includes(which)
+        ? await stageRun(path, which)
+        : await replayToNull(path);
   process.stdout.write(JSON.stringify({ ...r, maxRssMB: process.resourceUsage().maxRSS / 1024 }) + '\n');
 } else {
   const target = Number(mode ?? 1_000_000);
@@ -121,4 +165,17 @@ if (mode === '--child') {
   );
   console.log(`  replay/split2 >= ${MIN_RATIO}: ${ratio.toFixed(2)}  ${verdict(ratio >= MIN_RATIO)}`);
   console.log(`  peak RSS of replay <= ${MAX_RSS_MB} MB: ${rss.toFixed(0)} MB  ${verdict(rss <= MAX_RSS_MB)}`);
+  if (process.env.BENCH_STAGES) {
+    // Median of `runs` runs per stage, each stage's cost the difference to the one before.
+    let before = 0;
+    console.log(`where replay's time goes (median of ${runs} per stage, µs per line):`);
+    for (const stage of STAGES) {
+      const ms = median(Array.from({ length: runs }, () => run(stage).ms));
+      const cost = ms - before;
+      console.log(
+        `  ${stage.padEnd(9)} ${cost.toFixed(0).padStart(5)} ms  ${((cost * 1e3) / pairs[0].base.lines).toFixed(2)}`,
+      );
+      before = ms;
+    }
+  }
 }
