@@ -36,8 +36,9 @@ export function nearMisses(
   const certain = scored.filter((s) => s.unknown.length === 0 && s.failed.length > 0).sort(byCloseness);
   const uncertain = scored.filter((s) => s.unknown.length > 0).sort(byCloseness);
   const best = [...certain, ...uncertain].slice(0, KEEP).map((s) => toNearMiss(s, decidingChain));
+  // A rule with a condition that fails did not take the packet, whatever the others: it is no open question.
   const cannotCompare = uncertain
-    .slice()
+    .filter((s) => s.failed.length === 0)
     .sort((a, b) => a.order - b.order)
     .slice(0, MAX_UNCOMPARED)
     .map((s) => ({ chain: s.c.chain, rule: ref(s.c.rule), via: via(s.c), matches: s.unknown }));

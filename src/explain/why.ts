@@ -166,7 +166,7 @@ function fellThrough(
     chain: s.chain,
     rules,
   });
-  if (at.kind === 'policy') return [seg(at, chain.rules)];
+  if (at.kind === 'policy') return [seg(at, chain.rules.slice(0, evaluatedUpTo(steps, decided, index)))];
   const rule = ruleInfoOf(at, index);
   if (rule === undefined || !catchAll(rule)) return [];
   const out = [seg(at, chain.rules.slice(0, rule.position - 1))];
@@ -178,6 +178,23 @@ function fellThrough(
     out.push(seg(s, caller.rules.slice(0, link.position - 1)));
   }
   return out;
+}
+
+/**
+ * How many rules of the policy's chain the packet met: all of them, unless one sent it away by goto (its chain fell
+ * off its end, and the policy applied without the rules after the goto ever being looked at).
+ */
+function evaluatedUpTo(steps: readonly TraceStep[], policy: number, index: RuleIndex): number | undefined {
+  const at = steps[policy]!;
+  for (let i = policy - 1; i >= 0; i--) {
+    const s = steps[i]!;
+    if (s.family !== at.family || s.table !== at.table || s.chain !== at.chain) continue;
+    if (s.kind === 'policy') break; // an earlier pass through the chain
+    if (s.verdict !== 'goto') continue;
+    const rule = ruleInfoOf(s, index);
+    return rule === undefined ? undefined : rule.position;
+  }
+  return undefined;
 }
 
 /** A rule without any condition (comments aside): it takes every packet that reaches it. */

@@ -58,6 +58,8 @@ export interface RuleInfo {
   readonly matches?: readonly RuleMatch[];
 }
 
+export type ChainType = 'filter' | 'nat' | 'route';
+
 /** One chain with its rules in order. */
 export interface ChainInfo {
   readonly family: Family;
@@ -66,6 +68,8 @@ export interface ChainInfo {
   /** Base chains: the hook; user chains: null. */
   readonly hook: Hook | null;
   readonly priority: number | null;
+  /** nft base chains: their type (`nat` and `route` chains only pass packets on); absent when the dump has none. */
+  readonly type?: ChainType;
   /** Base chains: accept or drop; user chains: null. */
   readonly policy: 'accept' | 'drop' | null;
   readonly policyPackets: number | null;

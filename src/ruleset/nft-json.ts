@@ -73,6 +73,7 @@ function addChain(b: SnapshotBuilder, v: unknown): void {
   const hook = prop(v, 'hook');
   const prio = prop(v, 'prio');
   const policy = prop(v, 'policy');
+  const type = prop(v, 'type');
   if (typeof hook !== 'string') {
     b.chain(w.family, w.table, w.chain);
     return;
@@ -82,6 +83,7 @@ function addChain(b: SnapshotBuilder, v: unknown): void {
   b.chain(w.family, w.table, w.chain, {
     hook: h,
     priority,
+    ...(type === 'filter' || type === 'nat' || type === 'route' ? { type } : {}),
     policy: policy === 'accept' || policy === 'drop' ? policy : null,
   });
 }

@@ -1,7 +1,7 @@
 // `nft list ruleset` / `nft -a list ruleset` text → RulesetSnapshot: tables, chains (hook, priority,
 // policy), rules; sets, maps, flowtables and other objects are skipped. Pure; no I/O.
 import type { Family } from '../model/common.js';
-import type { RulesetSnapshot } from '../model/ruleset.js';
+import type { ChainType, RulesetSnapshot } from '../model/ruleset.js';
 import { hookFromName, nftPriority } from './hooks.js';
 import { parseNftRule } from './nft-rule.js';
 import { braceBalance, unquote } from './nft-tokens.js';
@@ -102,7 +102,9 @@ function baseChain(b: SnapshotBuilder, state: ChainState, body: string): void {
   const hook = /\bhook\s+(\S+?);?(?:\s|$)/.exec(body)?.[1];
   const prio = /\bpriority\s+([^;]+)/.exec(body)?.[1];
   const policy = /\bpolicy\s+(accept|drop)\b/.exec(body)?.[1];
+  const type = /\btype\s+(filter|nat|route)\b/.exec(body)?.[1] as ChainType | undefined;
   b.chain(state.family, state.table, state.chain, {
+    ...(type === undefined ? {} : { type }),
     ...(hook === undefined ? {} : { hook: hookFromName(hook) ?? 'unknown' }),
     ...(prio === undefined ? {} : { priority: nftPriority(prio, state.family) }),
     ...(policy === 'accept' || policy === 'drop' ? { policy } : {}),

@@ -1,7 +1,7 @@
 // Collects chains and rules in dump order and numbers rules per chain; shared by every reader.
 // Pure; no I/O.
 import type { Family, Hook } from '../model/common.js';
-import type { ChainInfo, RuleInfo, RulesetSnapshot, RulesetSource } from '../model/ruleset.js';
+import type { ChainInfo, ChainType, RuleInfo, RulesetSnapshot, RulesetSource } from '../model/ruleset.js';
 
 /** A rule before it is placed in its chain (family, table, chain and position are filled in). */
 export type RuleFields = Omit<RuleInfo, 'family' | 'table' | 'chain' | 'position'>;
@@ -10,6 +10,7 @@ export type RuleFields = Omit<RuleInfo, 'family' | 'table' | 'chain' | 'position
 export interface ChainFields {
   readonly hook?: Hook | null;
   readonly priority?: number | null;
+  readonly type?: ChainType;
   readonly policy?: 'accept' | 'drop' | null;
   readonly policyPackets?: number | null;
   readonly policyBytes?: number | null;
@@ -21,6 +22,7 @@ interface MutableChain {
   chain: string;
   hook: Hook | null;
   priority: number | null;
+  type?: ChainType;
   policy: 'accept' | 'drop' | null;
   policyPackets: number | null;
   policyBytes: number | null;
@@ -63,6 +65,7 @@ export class SnapshotBuilder {
     }
     if (fields.hook !== undefined) c.hook = fields.hook;
     if (fields.priority !== undefined) c.priority = fields.priority;
+    if (fields.type !== undefined) c.type = fields.type;
     if (fields.policy !== undefined) c.policy = fields.policy;
     if (fields.policyPackets !== undefined) c.policyPackets = fields.policyPackets;
     if (fields.policyBytes !== undefined) c.policyBytes = fields.policyBytes;

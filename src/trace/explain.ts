@@ -73,10 +73,17 @@ function describeNat(n: NatRewrite): string {
 function undecided(steps: readonly TraceStep[], backend: Dialect): string {
   const last = steps[steps.length - 1];
   if (!last) return 'no rule or policy was traced for this packet';
-  const at = `${last.table}/${last.chain}${last.kind === 'rule' ? ` ${ruleLabel(last.rule)}` : ''}`;
+  const chain = `${last.table}/${last.chain}`;
+  const label = ruleLabel(last.rule);
+  const at = last.kind !== 'rule' ? chain : label === 'a rule' ? `a rule of ${chain}` : `${chain} ${label}`;
+  // What that last step did, when known: the kernel went on from there (a jump, a rule that continues, ...).
+  const did =
+    last.verdict === 'unknown'
+      ? ''
+      : ` (${last.kind === 'policy' ? 'policy ' : ''}${last.verdict}${last.target ? ` ${last.target}` : ''})`;
   const hint =
-    backend === 'kernlog'
+    backend === 'kernlog' && last.verdict === 'unknown'
       ? '; kernel-log lines carry no verdict: give the ruleset (--rules iptables-save output) to decide'
-      : '; the kernel may have lost events';
-  return `no verdict seen: the trace ends at ${at}${hint}`;
+      : '; events were lost, the reader stopped, or the capture ends mid-packet';
+  return `no verdict seen: the trace ends at ${at}${did}${hint}`;
 }

@@ -14,7 +14,7 @@ import { pathFacts } from './path-facts.js';
 
 /** Final verdict, NAT and explanation of one packet; `index` (the ruleset) gives near misses and kube shares. */
 export function finishTrace(b: TraceBuilder, index?: RuleIndex): Trace {
-  const f = pathFacts(b.path, b.backend, index);
+  const f = pathFacts(b.path, b.backend, index, enteredLast(b));
   const { steps, verdict } = f;
   const nat = findNat(steps, f.stepNat, f.natAt, b.sightings);
   const proto = b.packet.proto ?? f.ruleProto;
@@ -38,6 +38,12 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex): Trace {
     why,
     kubernetes: kube === null ? null : kube.service,
   };
+}
+
+/** The trace ends on entering a base chain, before any step there: cut short (a complete one ends in a verdict). */
+function enteredLast(b: TraceBuilder): boolean {
+  const last = b.sightings[b.sightings.length - 1];
+  return last !== undefined && b.path.depth > 0 && last.stepCount === b.path.depth;
 }
 
 /** The headers as the deciding table saw them on entering its hook (after any DNAT before it). */

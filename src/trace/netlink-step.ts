@@ -9,6 +9,13 @@ type NetlinkVerdictEvent = Extract<TraceEvent, { kind: 'rule' | 'policy' | 'retu
 
 const STALE_COUNTER = /(^|\s)counter packets \d+ bytes \d+/g;
 const REJECT = /(?:^|\s)(?:reject\b|-j REJECT\b)/;
+/**
+ * What nft prints for an iptables-nft match or target it cannot translate: `XT target MASQUERADE not found` in a
+ * ruleset listing, while `nft monitor trace` (another process, another moment) may print nothing there or the
+ * translation. Left out, the listed text starts the traced one.
+ */
+const UNTRANSLATED = /\bXT (?:target|match) \S+ not found/;
+const UNTRANSLATED_ALL = /\s*\bXT (?:target|match) \S+ not found/g;
 
 /** Builds the step for a rule, policy or return event; `isBase` says whether its chain is a base chain. */
 export function netlinkStep(
@@ -43,7 +50,22 @@ function findRule(e: Extract<TraceEvent, { kind: 'rule' }>, index: RuleIndex | u
   if (e.handle !== null) return index.byHandle(e.family, e.table, e.chain, e.handle);
   if (e.text === null) return undefined;
   const wanted = e.text.replace(STALE_COUNTER, '$1counter').trim();
-  return index.chain(e.family, e.table, e.chain)?.rules.find((r) => r.text === wanted || r.nftText === wanted);
+  const rules = index.chain(e.family, e.table, e.chain)?.rules;
+  const exact = rules?.find((r) => r.text === wanted || r.nftText === wanted);
+  if (exact !== undefined || rules === undefined) return exact;
+  // A rule nft lists with `XT target X not found`: the trace prints the target as nothing, or translated.
+  const like = rules.filter((r) => {
+    const listed = r.nftText ?? r.text;
+    if (!UNTRANSLATED.test(listed)) return false;
+    const bare = untranslated(listed);
+    return wanted === bare || wanted.startsWith(bare + ' ');
+  });
+  return like.length === 1 ? like[0] : undefined;
+}
+
+/** A rule text without what nft could not translate, spaces collapsed. */
+function untranslated(text: string): string {
+  return text.replace(UNTRANSLATED_ALL, '').replace(/\s+/g, ' ').trim();
 }
 
 function stepRule(e: Extract<TraceEvent, { kind: 'rule' }>, info: RuleInfo | undefined): StepRule {

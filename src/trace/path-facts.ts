@@ -3,7 +3,7 @@
 // kind and rule index, and shared by every packet that took that path. Pure; no I/O.
 import type { Dialect } from '../model/common.js';
 import type { Proto } from '../model/packet.js';
-import type { RuleIndex } from '../model/ruleset.js';
+import type { RuleIndex, RuleNat } from '../model/ruleset.js';
 import type { FinalVerdict, Owner, TraceStep } from '../model/trace.js';
 import { kubePath, type KubePath } from '../explain/kube.js';
 import { stepOwner } from '../explain/owner.js';
@@ -13,7 +13,7 @@ import { inferFromNext } from './kernlog-step.js';
 import { natStepIndexes } from './nat.js';
 import type { PathNode } from './path.js';
 import { protoFromRules } from './proto-hint.js';
-import { finalVerdict } from './verdict.js';
+import { finalVerdict, type PassThrough } from './verdict.js';
 
 export interface PathFacts {
   readonly kernlog: boolean;
@@ -33,21 +33,25 @@ export interface PathFacts {
   readonly head: string;
 }
 
-/** The facts of node's path for a trace of `backend` under `index`, worked out on first use. */
-export function pathFacts(node: PathNode, backend: Dialect, index: RuleIndex | undefined): PathFacts {
+/**
+ * The facts of node's path for a trace of `backend` under `index`, worked out on first use. `cut`: the packet
+ * entered another base chain after the path's last step and the trace ends there (see finalVerdict).
+ */
+export function pathFacts(node: PathNode, backend: Dialect, index: RuleIndex | undefined, cut = false): PathFacts {
   const kernlog = backend === 'kernlog';
-  const known = node.memo as PathFacts | undefined;
+  const known = (cut ? node.cutMemo : node.memo) as PathFacts | undefined;
   if (known !== undefined && known.kernlog === kernlog && known.index === index) return known;
-  const facts = workOut(node, backend, index);
-  node.memo = facts;
+  const facts = workOut(node, backend, index, cut);
+  if (cut) node.cutMemo = facts;
+  else node.memo = facts;
   return facts;
 }
 
-function workOut(node: PathNode, backend: Dialect, index: RuleIndex | undefined): PathFacts {
+function workOut(node: PathNode, backend: Dialect, index: RuleIndex | undefined, cut: boolean): PathFacts {
   const raw = node.steps();
   const steps = withOwners(backend === 'kernlog' ? inferFromNext(raw) : raw);
   const stepNat = node.stepNat();
-  const { verdict, index: decided } = finalVerdict(steps);
+  const { verdict, index: decided } = finalVerdict(steps, passThroughOf(steps, stepNat, index), cut);
   return {
     kernlog: backend === 'kernlog',
     index,
@@ -60,6 +64,37 @@ function workOut(node: PathNode, backend: Dialect, index: RuleIndex | undefined)
     why: whyPath(verdict, steps, decided, index),
     kube: kubePath(steps, index),
     head: explainHead(verdict, steps, decided, backend),
+  };
+}
+
+/**
+ * Accepts that only pass the packet on, beyond iptables' fixed table names: in an nft chain of type `nat` or
+ * `route` (the ruleset says so; a user chain takes the type of the base chain that led to it), or in a chain where
+ * a rule did NAT, since NAT statements are only allowed in nat chains (so a trace without a ruleset knows too).
+ */
+function passThroughOf(
+  steps: readonly TraceStep[],
+  stepNat: readonly (RuleNat | null)[],
+  index: RuleIndex | undefined,
+): PassThrough {
+  const key = (s: TraceStep): string => `${s.family} ${s.table} ${s.chain}`;
+  const natChains = new Set<string>();
+  stepNat.forEach((nat, i) => {
+    if (nat !== null) natChains.add(key(steps[i]!));
+  });
+  return (i) => {
+    const s = steps[i]!;
+    if (natChains.has(key(s))) return true;
+    if (index === undefined) return false;
+    // The base chain this step runs under: its own, or the last base chain of its table before it.
+    for (let j = i; j >= 0; j--) {
+      const b = steps[j]!;
+      if (b.table !== s.table || b.family !== s.family) continue;
+      const chain = index.chain(b.family, b.table, b.chain);
+      if (chain?.hook == null) continue;
+      return chain.type === 'nat' || chain.type === 'route';
+    }
+    return false;
   };
 }
 

@@ -14,8 +14,9 @@ export class PathNode {
   private children: Map<TraceStep, PathNode> | null = null;
   private list: TraceStep[] | null = null;
   private natList: (RuleNat | null)[] | null = null;
-  /** Owned by trace/finish: what it derived from this sequence. */
+  /** Owned by trace/finish: what it derived from this sequence (and for traces cut short after it). */
   memo: unknown = undefined;
+  cutMemo: unknown = undefined;
 
   constructor(
     readonly tree: PathTree,

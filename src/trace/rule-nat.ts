@@ -3,6 +3,8 @@ import type { RuleNat } from '../model/ruleset.js';
 
 const IPT = /-j (DNAT|SNAT|MASQUERADE|REDIRECT)\b(?:.*?--to-(?:destination|source|ports) (\S+))?/;
 const NFT = /\b(dnat|snat|masquerade|redirect)\b(?:(?: ip6?)? to (\S+))?/;
+/** What names the words without being a NAT statement: `ct status dnat` (a match), quoted comments. */
+const NOT_STATEMENTS = /\bct status\s+(?:!=\s*)?(?:\{[^}]*\}|\S+)|"[^"]*"/g;
 
 /** Reads `-j DNAT --to-destination X` or `dnat to X` style text; null when the rule does no NAT. */
 export function natFromRuleText(text: string | null): RuleNat | null {
@@ -13,7 +15,7 @@ export function natFromRuleText(text: string | null): RuleNat | null {
     const to = ipt[2] ?? null;
     return { kind, to: kind === 'redirect' && to !== null ? `:${to}` : to };
   }
-  const nft = NFT.exec(text);
+  const nft = NFT.exec(text.replace(NOT_STATEMENTS, ''));
   if (nft) return { kind: nft[1] as RuleNat['kind'], to: nft[2] ?? null };
   return null;
 }

@@ -1,10 +1,21 @@
-// The packet's final verdict from its steps: the first terminal verdict, else the accept that mattered. Pure; no I/O.
+// The packet's final verdict from its steps: the first terminal verdict, else the accept that mattered, unless the
+// trace stopped mid-way. Pure; no I/O.
 import type { FinalAction } from '../model/common.js';
 import type { FinalVerdict, TraceStep } from '../model/trace.js';
 
 const TERMINAL: ReadonlySet<string> = new Set(['drop', 'reject', 'queue', 'stolen']);
-/** Tables whose accept only lets the packet go on to the filtering that decides. */
+/** Tables whose accept only lets the packet go on to the filtering that decides (iptables' fixed names). */
 const PASS_THROUGH: ReadonlySet<string> = new Set(['raw', 'mangle', 'nat']);
+/** Verdicts after which the kernel goes on evaluating: a trace whose last step has one was cut short. */
+const GOES_ON: ReadonlySet<string> = new Set(['continue', 'jump', 'goto', 'return', 'break', 'unknown']);
+
+/**
+ * Whether step i's accept only lets the packet go on (beyond the fixed table names above): a chain of nft type `nat`
+ * or `route` in a table of any name. The caller knows from the ruleset, or from a NAT statement in the chain.
+ */
+export type PassThrough = (i: number) => boolean;
+
+const NEVER: PassThrough = () => false;
 
 /** True for the tracer's own table (fwtrace_<session>, or a capture's), whose accept decides nothing. */
 export function isTracerTable(table: string): boolean {
@@ -12,30 +23,45 @@ export function isTracerTable(table: string): boolean {
 }
 
 /** Index of the deciding step, or -1 when no step decided anything. */
-export function decidingStep(steps: readonly TraceStep[]): number {
+export function decidingStep(steps: readonly TraceStep[], passThrough: PassThrough = NEVER): number {
   const terminal = steps.findIndex((s) => TERMINAL.has(s.verdict));
   if (terminal >= 0) return terminal;
   let fallback = -1;
   for (let i = steps.length - 1; i >= 0; i--) {
     const s = steps[i]!;
     if (s.verdict !== 'accept') continue;
-    if (!PASS_THROUGH.has(s.table) && !isTracerTable(s.table)) return i;
+    if (!PASS_THROUGH.has(s.table) && !isTracerTable(s.table) && !passThrough(i)) return i;
     if (fallback < 0) fallback = i;
   }
   return fallback;
 }
 
-/** The final verdict; `unknown` when the trace ended without one (no ruleset for kernel-log lines, lost events). */
-export function finalVerdict(steps: readonly TraceStep[]): { verdict: FinalVerdict; index: number } {
-  const index = decidingStep(steps);
+const UNDECIDED: FinalVerdict = Object.freeze({
+  action: 'unknown',
+  hook: null,
+  table: null,
+  chain: null,
+  by: null,
+  rule: null,
+});
+
+/**
+ * The final verdict; `unknown` when the trace ended without one: no ruleset for kernel-log lines, or a trace cut
+ * short (lost events, a reader that died, a capture stopped mid-packet): its last step goes on (a jump, a rule that
+ * continues, ...) or, `cut`, the packet entered another base chain after it.
+ */
+export function finalVerdict(
+  steps: readonly TraceStep[],
+  passThrough: PassThrough = NEVER,
+  cut = false,
+): { verdict: FinalVerdict; index: number } {
+  const index = decidingStep(steps, passThrough);
   const step = steps[index];
-  if (!step) {
-    return { verdict: { action: 'unknown', hook: null, table: null, chain: null, by: null, rule: null }, index };
-  }
-  // An accept followed by a step without any verdict means the trace was cut short.
+  if (!step) return { verdict: UNDECIDED, index };
+  // A drop is final wherever it is seen; an accept only when nothing was left to evaluate.
   const last = steps[steps.length - 1]!;
-  const cutShort = step.verdict === 'accept' && last.verdict === 'unknown';
-  const action: FinalAction = cutShort ? 'unknown' : (step.verdict as FinalAction);
+  if (!TERMINAL.has(step.verdict) && (cut || GOES_ON.has(last.verdict))) return { verdict: UNDECIDED, index: -1 };
+  const action = step.verdict as FinalAction;
   return {
     verdict: {
       action,

@@ -21,7 +21,6 @@ describe('plain: why lines', () => {
       '      rule 8 would accept tcp dport 80 to 10.66.2.2/32 ct state DNAT, but this packet goes to port 9999 and is NEW',
       '    cannot compare:',
       '      rule 2 (via KUBE-FORWARD rule 1): -m mark --mark 0x4000/0x4000',
-      '      rule 6 (via SSH-LIMIT rule 3): SSH-LIMIT rule 2 may stop it first (-m recent --update --seconds 60 --hitcount 4 --name ssh --mask 255.255.255.255 --rsource)',
       '    owners: docker (user chain): filter/DOCKER-USER; kube-proxy: nat/KUBE-SERVICES, filter/KUBE-FORWARD',
     ]);
   });
