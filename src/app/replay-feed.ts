@@ -1,7 +1,7 @@
 // Saved trace output → lines → parse outcomes counted, events and idle ticks handed on, numbered by line: replay
 // has no clock, it counts time in lines.
 import type { TraceEvent } from '../model/event.js';
-import type { FormatChoice } from '../model/parse.js';
+import type { FormatChoice, ParseOutcome } from '../model/parse.js';
 import type { RunStats } from '../model/session.js';
 import { createLineParser, type LineParser } from '../parse/line-parser.js';
 import { openChunks } from '../sys/files.js';
@@ -38,18 +38,22 @@ export class LineFeed {
       countOutcome(stats, { kind: 'unparsed', reason: 'line too long', line });
       return;
     }
-    for (const o of this.parser.push(line)) {
-      if (o.kind !== 'events') countOutcome(stats, o);
-      else for (const e of o.events) this.out.event(e, stats.lines);
-    }
+    this.take(this.parser.push(line));
     if (stats.lines % TICK_EVERY === 0) this.out.tick(stats.lines);
   };
 
   /** End of input: a record the parser still held. */
   end(): void {
-    for (const o of this.parser.flush()) {
-      if (o.kind !== 'events') countOutcome(this.stats, o);
-      else for (const e of o.events) this.out.event(e, this.stats.lines);
+    this.take(this.parser.flush());
+  }
+
+  /** Counts the outcomes, hands on their events. Indexed loops: for...of would make two iterators a line. */
+  private take(outcomes: readonly ParseOutcome[]): void {
+    const stats = this.stats;
+    for (let i = 0; i < outcomes.length; i++) {
+      const o = outcomes[i]!;
+      if (o.kind !== 'events') countOutcome(stats, o);
+      else for (let k = 0; k < o.events.length; k++) this.out.event(o.events[k]!, stats.lines);
     }
   }
 }

@@ -44,9 +44,10 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
   let traces = 0;
   const assembler = new Assembler({ index, idle: IDLE_LINES, maxOpen: MAX_OPEN, ordered: true });
   const emit = (done: readonly Trace[]): void => {
-    for (const trace of done) {
+    // Most events complete no trace: an indexed loop then costs nothing (for...of would make an iterator).
+    for (let i = 0; i < done.length; i++) {
       traces++;
-      renderer.handle({ kind: 'trace', trace });
+      renderer.handle({ kind: 'trace', trace: done[i]! });
     }
   };
   const out: EventSink = {
