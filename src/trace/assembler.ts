@@ -15,6 +15,7 @@ import { netlinkStep } from './netlink-step.js';
 import { PathTree } from './path.js';
 import { ReleaseQueue } from './release-queue.js';
 import { SlotMap } from './slot-map.js';
+import { RecentTraces } from './moved-id.js';
 import { logStep as cachedLogStep, netlinkStep as cachedNetlinkStep } from './step-cache.js';
 
 export interface AssemblerOptions {
@@ -65,6 +66,8 @@ export class Assembler {
   /** The last kernel-log packet and its key: the lines of one packet within a hook share one PacketInfo. */
   private lastLogPacket: PacketInfo | null = null;
   private lastLogKey = '';
+  /** Netlink traces last touched, which a new trace id may continue. */
+  private readonly recent = new RecentTraces();
 
   private index: RuleIndex | undefined;
   private readonly seen = new WeakMap<Trace, { readonly first: number; readonly last: number }>();
@@ -174,16 +177,26 @@ export class Assembler {
       this.close(key);
       b = undefined;
     }
+    if (!b && packet !== null && c.hook !== null) {
+      // A new id on a packet already under way (the kernel copied it): the same trace goes on.
+      b = this.recent.continued(e.source, c.hook, packet);
+      if (b) {
+        b.keys.push(key);
+        this.open.set(key, b);
+      }
+    }
     if (!b) {
       const uses = (this.idUses.get(e.traceId) ?? 0) + 1;
       if (this.idUses.size >= REMEMBERED_IDS) this.idUses.clear();
       this.idUses.set(e.traceId, uses);
       const id = uses === 1 ? e.traceId : `${e.traceId}#${uses}`;
       b = new TraceBuilder(++this.created, id, e.source, this.opts.wallClock?.(now) ?? null, now, this.root());
+      b.keys.push(key);
       this.open.set(key, b);
     }
     b.lastAt = now;
     b.enter(c.key, hook, e.table, e.chain, packet);
+    this.recent.touch(b);
     return b;
   }
 
@@ -222,6 +235,7 @@ export class Assembler {
         now,
         this.root(),
       );
+      b.keys.push(key);
       this.open.set(key, b);
     }
     b.lastAt = now;
@@ -245,7 +259,10 @@ export class Assembler {
   private close(key: string): void {
     const b = this.open.get(key);
     if (!b) return;
+    // Under every key it went by (a later event of another packet may have taken one over already).
+    for (const k of b.keys) if (this.open.get(k) === b) this.open.delete(k);
     this.open.delete(key);
+    b.closed = true;
     const trace = finishTrace(b, this.index);
     if (this.opts.timed) this.seen.set(trace, { first: b.firstAt, last: b.lastAt });
     if (!this.opts.ordered) {

@@ -22,6 +22,10 @@ export class TraceBuilder {
   readonly sightings: Sighting[] = [];
   /** Base chains entered, as `family table chain`; entering one twice means another packet (a few: a list). */
   readonly entered: string[] = [];
+  /** The assembler's keys for it: its trace id, and any the packet got later (the kernel copied it; trace/moved-id). */
+  readonly keys: string[] = [];
+  /** Set when the assembler closed it. */
+  closed = false;
   packet: PacketInfo = {};
   hook: Hook = 'unknown';
   base: string | null = null;

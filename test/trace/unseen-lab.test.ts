@@ -117,3 +117,27 @@ describe('iptables-nft rules nft cannot translate', () => {
     );
   });
 });
+
+describe('a packet the kernel gives a new trace id on the way (routed out of a bridge)', () => {
+  const rules = ['bridge-docker.ruleset.nft', 'bridge-docker.iptables-save.txt'];
+
+  it.each([
+    ['id-change-syn.nft-monitor.txt', '8a97197d', 'accept filter/DOCKER-FORWARD rule', [['masquerade', 'postrouting']]],
+    ['id-change-reply.nft-monitor.txt', '57e2161a', 'accept filter/KUBE-FORWARD rule', [['dnat', 'prerouting']]],
+  ])('%s: one trace from prerouting to the verdict, under its first id', (file, id, verdict, nat) => {
+    const traces = replay(file, ...rules);
+    expect(traces.map((t) => t.id)).toEqual([id]);
+    expect(where(traces[0]!)).toBe(verdict);
+    expect(traces[0]!.steps[0]!.hook).toBe('prerouting');
+    expect(traces[0]!.nat.map((n) => [n.kind, n.hook])).toEqual(nat);
+  });
+
+  it.each(['bridge-docker.nft-monitor.txt', 'bridge-docker.xtables-monitor.txt'])(
+    '%s: as many traces as the trace rule counted packets (45), none stopped in prerouting',
+    (file) => {
+      const traces = replay(file, ...rules);
+      expect(traces).toHaveLength(45);
+      expect(traces.filter((t) => t.verdict.hook === 'prerouting')).toEqual([]);
+    },
+  );
+});
