@@ -59,14 +59,20 @@ describe.skipIf(SKIP)('live verdicts, deciding rules and NAT against the oracle'
       beforeAll(async () => {
         lab = labUp(c.dialect);
         before = rulesetSnapshot(lab.fwNetns);
-        const run = startCli(['--netns', lab.fwNetns, '--backend', c.backend, '--json', '--rate', '500', LAB_FILTER]);
-        armed = await run.armed();
-        for (const s of SCENARIOS) await traffic(lab, s);
-        await sleep(1200); // the last packets' events reach the reader
-        run.signal('SIGINT');
-        exit = await run.finish();
-        traces = inPacketOrder(run.traces());
-        warnings = run.warnings();
+        // xtables-monitor 1.8.9 sometimes dies of ENOBUFS under load (fwtrace then goes on with nft monitor, see
+        // xtables-monitor-dies.test.ts): this test is about what xtables-monitor reads, so such a run is done again.
+        for (let attempt = 0; attempt < 2; attempt++) {
+          if (attempt > 0) lab.reset();
+          const run = startCli(['--netns', lab.fwNetns, '--backend', c.backend, '--json', '--rate', '500', LAB_FILTER]);
+          armed = await run.armed();
+          for (const s of SCENARIOS) await traffic(lab, s);
+          await sleep(1200); // the last packets' events reach the reader
+          run.signal('SIGINT');
+          exit = await run.finish();
+          traces = inPacketOrder(run.traces());
+          warnings = run.warnings();
+          if (!warnings.some((w) => /xtables-monitor died/.test(w))) break;
+        }
       });
 
       afterAll(async () => {
