@@ -259,9 +259,8 @@ export class Assembler {
   private close(key: string): void {
     const b = this.open.get(key);
     if (!b) return;
-    // Under every key it went by (a later event of another packet may have taken one over already).
+    // Under every key it went by, `key` among them (a later packet may have taken one over already).
     for (const k of b.keys) if (this.open.get(k) === b) this.open.delete(k);
-    this.open.delete(key);
     b.closed = true;
     const trace = finishTrace(b, this.index);
     if (this.opts.timed) this.seen.set(trace, { first: b.firstAt, last: b.lastAt });

@@ -14,8 +14,7 @@ const REJECT = /(?:^|\s)(?:reject\b|-j REJECT\b)/;
  * ruleset listing, while `nft monitor trace` (another process, another moment) may print nothing there or the
  * translation. Left out, the listed text starts the traced one.
  */
-const UNTRANSLATED = /\bXT (?:target|match) \S+ not found/;
-const UNTRANSLATED_ALL = /\s*\bXT (?:target|match) \S+ not found/g;
+const UNTRANSLATED = /\s*\bXT (?:target|match) \S+ not found/g;
 
 /** Builds the step for a rule, policy or return event; `isBase` says whether its chain is a base chain. */
 export function netlinkStep(
@@ -56,7 +55,7 @@ function findRule(e: Extract<TraceEvent, { kind: 'rule' }>, index: RuleIndex | u
   // A rule nft lists with `XT target X not found`: the trace prints the target as nothing, or translated.
   const like = rules.filter((r) => {
     const listed = r.nftText ?? r.text;
-    if (!UNTRANSLATED.test(listed)) return false;
+    if (listed.search(UNTRANSLATED) < 0) return false;
     const bare = untranslated(listed);
     return wanted === bare || wanted.startsWith(bare + ' ');
   });
@@ -65,7 +64,7 @@ function findRule(e: Extract<TraceEvent, { kind: 'rule' }>, index: RuleIndex | u
 
 /** A rule text without what nft could not translate, spaces collapsed. */
 function untranslated(text: string): string {
-  return text.replace(UNTRANSLATED_ALL, '').replace(/\s+/g, ' ').trim();
+  return text.replace(UNTRANSLATED, '').replace(/\s+/g, ' ').trim();
 }
 
 function stepRule(e: Extract<TraceEvent, { kind: 'rule' }>, info: RuleInfo | undefined): StepRule {

@@ -8,6 +8,7 @@ import type { FinalVerdict, Owner, TraceStep } from '../model/trace.js';
 import { kubePath, type KubePath } from '../explain/kube.js';
 import { stepOwner } from '../explain/owner.js';
 import { whyPath, type WhyPath } from '../explain/why.js';
+import { chainKey } from './correlate.js';
 import { explainHead } from './explain.js';
 import { inferFromNext } from './kernlog-step.js';
 import { natStepIndexes } from './nat.js';
@@ -77,7 +78,7 @@ function passThroughOf(
   stepNat: readonly (RuleNat | null)[],
   index: RuleIndex | undefined,
 ): PassThrough {
-  const key = (s: TraceStep): string => `${s.family} ${s.table} ${s.chain}`;
+  const key = (s: TraceStep): string => chainKey(s.family, s.table, s.chain);
   const natChains = new Set<string>();
   stepNat.forEach((nat, i) => {
     if (nat !== null) natChains.add(key(steps[i]!));
