@@ -19,6 +19,7 @@ import { checkBridge } from './diagnose-bridge.js';
 import { reasonChecks } from './diagnose-kernel.js';
 import { bridgedByTrace, stageOf, type Stage } from './diagnose-path.js';
 import { cause, inPlace } from './diagnose-text.js';
+import { withoutUnroutedHint } from '../trace/unrouted.js';
 
 export type { RouteEvidence } from './diagnose-route.js';
 
@@ -130,12 +131,17 @@ function cannotTell(found: readonly Found[], c: Settle): string {
           ? `routing forwards it out ${goes.dev} and `
           : `routing takes it as ${goes.type} and `;
   // The trace's own sentence stays (it may name a DNAT): this only adds what the host checks could not tell.
-  return `${c.trace.explanation}; not seen after prerouting: ${where}no host check explains a drop, so fwtrace cannot tell whether it arrived`;
+  return `${ownWords(c.trace)}; not seen after prerouting: ${where}no host check explains a drop, so fwtrace cannot tell whether it arrived`;
+}
+
+/** The trace's sentence without replay's guess at a routing drop: the host checks say what happened instead. */
+function ownWords(trace: Trace): string {
+  return withoutUnroutedHint(trace.explanation);
 }
 
 function chosen(c: Settle, ordered: readonly Found[], pick: Found): HostResult {
   const text = pick.finding.text;
-  const explanation = pick.lead === null ? `${c.trace.explanation}; ${text}` : `${pick.lead}: ${text}`;
+  const explanation = pick.lead === null ? `${ownWords(c.trace)}; ${text}` : `${pick.lead}: ${text}`;
   return result(c, ordered, explanation);
 }
 

@@ -90,6 +90,12 @@ export interface RuleIndex {
   chain(family: Family, table: string, chain: string): ChainInfo | undefined;
   byHandle(family: Family, table: string, chain: string, handle: number): RuleInfo | undefined;
   byPosition(family: Family, table: string, chain: string, position: number): RuleInfo | undefined;
+  /**
+   * Base chains the kernel certainly runs at `hook` for a packet of `family` (ip and ip6 include inet tables):
+   * every nft base chain, an iptables built-in chain only with rules or a DROP policy (iptables-nft-save lists
+   * built-in chains that were never created).
+   */
+  hooked(family: Family, hook: Hook): readonly ChainInfo[];
   /** True when the index holds no chain at all. */
   readonly empty: boolean;
 }

@@ -18,6 +18,21 @@ const FALLBACK: Readonly<Record<Family, readonly Family[]>> = {
   netdev: [],
 };
 
+/** Tables whose base chains see a packet of a family: an ip packet goes through ip and inet tables. */
+const HOOKED_FAMILIES: Readonly<Record<Family, readonly Family[]>> = {
+  ip: ['ip', 'inet'],
+  ip6: ['ip6', 'inet'],
+  inet: ['inet'],
+  arp: ['arp'],
+  bridge: ['bridge'],
+  netdev: ['netdev'],
+};
+
+/** nft dumps give base chains a type; an iptables dump's built-in chain may not exist (iptables-nft makes it lazily). */
+function certainlyHooked(chain: ChainInfo): boolean {
+  return chain.type !== undefined || chain.rules.length > 0 || chain.policy === 'drop';
+}
+
 export function buildRuleIndex(snapshot: RulesetSnapshot): RuleIndex {
   const entries = new Map<string, Entry>();
   for (const chain of snapshot.chains) {
@@ -36,8 +51,17 @@ export function buildRuleIndex(snapshot: RulesetSnapshot): RuleIndex {
     }
     return undefined;
   };
+  const hooked = new Map<string, ChainInfo[]>();
+  for (const { chain } of entries.values()) {
+    if (chain.hook === null || !certainlyHooked(chain)) continue;
+    const k = `${chain.family}\u0000${chain.hook}`;
+    const list = hooked.get(k);
+    if (list === undefined) hooked.set(k, [chain]);
+    else list.push(chain);
+  }
   return {
     empty: entries.size === 0,
+    hooked: (family, hook) => HOOKED_FAMILIES[family].flatMap((f) => hooked.get(`${f}\u0000${hook}`) ?? []),
     chain: (family, table, chain) => find(family, table, chain)?.chain,
     byHandle: (family, table, chain, handle) => find(family, table, chain)?.byHandle.get(handle),
     byPosition: (family, table, chain, position) => {

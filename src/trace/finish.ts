@@ -34,7 +34,7 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex): Trace {
     steps,
     verdict,
     nat,
-    explanation: tail === '' ? f.head : f.head + tail,
+    explanation: tail === '' && f.unrouted === '' ? f.head : f.head + tail + f.unrouted,
     why,
     kubernetes: kube === null ? null : kube.service,
   };

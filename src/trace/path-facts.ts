@@ -14,6 +14,7 @@ import { inferFromNext } from './kernlog-step.js';
 import { natStepIndexes } from './nat.js';
 import type { PathNode } from './path.js';
 import { protoFromRules } from './proto-hint.js';
+import { unroutedHint } from './unrouted.js';
 import { finalVerdict, type PassThrough } from './verdict.js';
 
 export interface PathFacts {
@@ -32,6 +33,8 @@ export interface PathFacts {
   readonly kube: KubePath | null;
   /** The explanation up to its per-packet tail (see trace/explain). */
   readonly head: string;
+  /** What the explanation ends with after the tail: '' or trace/unrouted's hint. */
+  readonly unrouted: string;
 }
 
 /**
@@ -65,6 +68,7 @@ function workOut(node: PathNode, backend: Dialect, index: RuleIndex | undefined,
     why: whyPath(verdict, steps, decided, index),
     kube: kubePath(steps, index),
     head: explainHead(verdict, steps, decided, backend),
+    unrouted: unroutedHint(steps, verdict, index),
   };
 }
 

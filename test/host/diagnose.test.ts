@@ -6,6 +6,7 @@ import { diagnose, type DiagnoseInput } from '../../src/host/diagnose.js';
 import type { KernelDrop } from '../../src/model/host.js';
 import type { PacketInfo } from '../../src/model/packet.js';
 import type { RouteQuery } from '../../src/host/route.js';
+import { UNROUTED_LEAD } from '../../src/trace/unrouted.js';
 import { evidence, fixture, routerFacts, serverFacts } from './facts-kit.js';
 import { deliveredToInput, step, stoppedInPrerouting, SYN, trace, TRACER, UDP } from './traces.js';
 
@@ -227,6 +228,16 @@ describe('nothing explains it', () => {
     const r = diagnose(stoppedInPrerouting(UDP), router());
     expect(r.diagnosis.findings).toEqual([]);
     expect(r.explanation).toBe(
+      'accepted by the ACCEPT policy of fwtrace_1_a/pre; not seen after prerouting: routing forwards it out hc-rs and no host check explains a drop, so fwtrace cannot tell whether it arrived',
+    );
+  });
+
+  it("the trace's own guess at a routing drop (replay's words) gives way to what the host checks found", () => {
+    const guessed = {
+      ...stoppedInPrerouting(UDP),
+      explanation: `accepted by the ACCEPT policy of fwtrace_1_a/pre${UNROUTED_LEAD}input and forward have chains (filter/INPUT, filter/FORWARD): the routing decision dropped it (rp_filter, no route, forwarding off), or events were lost`,
+    };
+    expect(diagnose(guessed, router()).explanation).toBe(
       'accepted by the ACCEPT policy of fwtrace_1_a/pre; not seen after prerouting: routing forwards it out hc-rs and no host check explains a drop, so fwtrace cannot tell whether it arrived',
     );
   });

@@ -1,0 +1,137 @@
+// Packets netfilter accepted in prerouting that routing then dropped (test/fixtures/routing-drop/README.md):
+// real captures of an rp_filter drop and a forwarding-off drop with the three readers. With a ruleset that hooks
+// chains at input and forward, the explanation says the packet was never seen there; the verdict stays
+// netfilter's accept. Packets that went on, and rulesets that leave a hook empty, get no such words.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Trace } from '../../src/model/trace.js';
+import { readRuleset } from '../../src/ruleset/read-ruleset.js';
+import { buildRuleIndex } from '../../src/ruleset/rule-index.js';
+import { UNROUTED_LEAD, withoutUnroutedHint } from '../../src/trace/unrouted.js';
+import { replayText } from '../helpers/replay-text.js';
+
+const DIR = join(import.meta.dirname, '../fixtures/routing-drop');
+const read = (name: string): string => readFileSync(join(DIR, name), 'utf8');
+
+function replay(capture: string, ...rules: string[]): Trace[] {
+  const r = replayText(read(capture), { dumps: rules.map(read) });
+  expect(r.unparsed).toBe(0);
+  return r.traces;
+}
+
+const ROUTING = 'the routing decision dropped it (rp_filter, no route, forwarding off), or events were lost';
+const IPT_HINT = `${UNROUTED_LEAD}input and forward have chains (filter/INPUT, filter/FORWARD): ${ROUTING}`;
+const PRE_ACCEPT = 'accepted by the ACCEPT policy of raw/PREROUTING';
+
+/** Packet, verdict and explanation, in capture order. */
+const summary = (traces: readonly Trace[]): string[] =>
+  traces.map((t) => `${t.packet.src}>${t.packet.dst} ${t.verdict.action} ${t.verdict.hook}: ${t.explanation}`);
+
+describe('iptables rulesets (xtables-monitor, kernel log)', () => {
+  const expected = (forward: string, local: string): string[] => [
+    `10.99.9.9>10.91.2.2 accept prerouting: ${PRE_ACCEPT}${IPT_HINT}`, // rp_filter
+    `10.91.1.2>10.91.2.2 accept forward: ${forward}`,
+    `10.91.2.2>10.91.1.2 accept forward: ${forward}`,
+    `10.91.1.2>10.91.2.2 accept prerouting: ${PRE_ACCEPT}${IPT_HINT}`, // ip_forward=0
+    `10.91.1.2>10.91.1.1 accept input: ${local}`,
+  ];
+
+  it.each([['xt.iptables-save.txt'], ['xt.ruleset.nft']])('xtables-monitor with %s', (rules) => {
+    expect(summary(replay('xt.xtables-monitor.txt', rules))).toEqual(
+      expected(
+        'accepted by rule handle 6 of filter/FORWARD (-A FORWARD -p icmp -j ACCEPT)',
+        'accepted by rule handle 5 of filter/INPUT (-A INPUT -p icmp -j ACCEPT)',
+      ),
+    );
+  });
+
+  it('dmesg (iptables-legacy) with iptables-legacy-save', () => {
+    expect(summary(replay('legacy.dmesg.txt', 'legacy.iptables-save.txt'))).toEqual(
+      expected(
+        'accepted by rule 1 of filter/FORWARD (-A FORWARD -p icmp -j ACCEPT)',
+        'accepted by rule 2 of filter/INPUT (-A INPUT -p icmp -j ACCEPT)',
+      ),
+    );
+  });
+
+  it('without a ruleset nothing says which hooks have chains: no hint', () => {
+    for (const t of replay('xt.xtables-monitor.txt')) expect(t.explanation).not.toContain(UNROUTED_LEAD);
+  });
+
+  it('an iptables built-in chain with an ACCEPT policy and no rule may not exist (iptables-nft): no hint', () => {
+    // iptables-nft-save lists INPUT even when the kernel has no such chain; a packet for this host then shows
+    // nothing after prerouting although it was delivered.
+    const save = read('xt.iptables-save.txt')
+      .replace(':INPUT DROP', ':INPUT ACCEPT')
+      .replace(/^\[.*-A INPUT.*\n/gm, '');
+    const r = replayText(read('xt.xtables-monitor.txt'), { dumps: [save] });
+    expect(r.traces.map((t) => t.explanation).filter((e) => e.includes(UNROUTED_LEAD))).toEqual([]);
+  });
+});
+
+describe('native nft (inet table)', () => {
+  it('the rp_filter drop: accepted by the filter chain at prerouting, never seen at input or forward', () => {
+    expect(summary(replay('rpf-inet.nft-monitor.txt', 'rpf-inet.ruleset.nft'))).toEqual([
+      `10.99.9.9>10.91.2.2 accept prerouting: accepted by the ACCEPT policy of t/c_pre${UNROUTED_LEAD}input and forward have chains (t/c_inp, t/c_fwd): ${ROUTING}`,
+      '10.91.1.2>10.91.2.2 accept forward: accepted by the ACCEPT policy of t/c_fwd',
+    ]);
+  });
+
+  it('no input chain: the packet may have been delivered, so nothing is said', () => {
+    const ruleset = read('rpf-inet.ruleset.nft').replace(/\tchain c_inp \{[^}]*\}\n/, '');
+    expect(ruleset).not.toContain('c_inp');
+    const r = replayText(read('rpf-inet.nft-monitor.txt'), { dumps: [ruleset] });
+    expect(r.traces[0]!.explanation).toBe('accepted by the ACCEPT policy of t/c_pre');
+  });
+});
+
+describe('RuleIndex.hooked', () => {
+  const nft = buildRuleIndex(
+    readRuleset(`table ip a {
+	chain in4 {
+		type filter hook input priority filter; policy accept;
+	}
+}
+table ip6 b {
+	chain fw6 {
+		type filter hook forward priority filter; policy accept;
+	}
+}
+table inet c {
+	chain fw {
+		type filter hook forward priority filter; policy drop;
+	}
+	chain user {
+	}
+}
+`),
+  );
+  const names = (family: 'ip' | 'ip6' | 'inet', hook: 'input' | 'forward'): string[] =>
+    nft.hooked(family, hook).map((c) => `${c.family} ${c.table}/${c.chain}`);
+
+  it('an ip packet meets ip and inet base chains, an ip6 packet ip6 and inet ones, inet only inet ones', () => {
+    expect(names('ip', 'input')).toEqual(['ip a/in4']);
+    expect(names('ip', 'forward')).toEqual(['inet c/fw']);
+    expect(names('ip6', 'forward')).toEqual(['ip6 b/fw6', 'inet c/fw']);
+    expect(names('ip6', 'input')).toEqual([]);
+    expect(names('inet', 'forward')).toEqual(['inet c/fw']);
+    expect(names('inet', 'input')).toEqual([]);
+  });
+
+  it('iptables built-in chains count with a rule or a DROP policy', () => {
+    const ipt = buildRuleIndex(
+      readRuleset(
+        '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -o lo -j ACCEPT\nCOMMIT\n',
+      ),
+    );
+    expect(ipt.hooked('ip', 'input')).toEqual([]);
+    expect(ipt.hooked('ip', 'forward').map((c) => c.chain)).toEqual(['FORWARD']);
+    expect(ipt.hooked('ip', 'output').map((c) => c.chain)).toEqual(['OUTPUT']);
+  });
+});
+
+it('withoutUnroutedHint gives back the sentence before the hint', () => {
+  expect(withoutUnroutedHint(`${PRE_ACCEPT}${IPT_HINT}`)).toBe(PRE_ACCEPT);
+  expect(withoutUnroutedHint(PRE_ACCEPT)).toBe(PRE_ACCEPT);
+});
