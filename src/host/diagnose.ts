@@ -19,7 +19,7 @@ import { checkBridge } from './diagnose-bridge.js';
 import { reasonChecks } from './diagnose-kernel.js';
 import { bridgedByTrace, stageOf, type Stage } from './diagnose-path.js';
 import { cause, inPlace } from './diagnose-text.js';
-import { withoutUnroutedHint } from '../trace/unrouted.js';
+import { withoutUnroutedHint } from '../trace/expected-chains.js';
 
 export type { RouteEvidence } from './diagnose-route.js';
 

@@ -11,7 +11,7 @@ import { kernlogKey, netlinkKey } from './correlate.js';
 import { finishTrace } from './finish.js';
 import { hookRank } from './hook-order.js';
 import { kernlogStep } from './kernlog-step.js';
-import { netlinkStep } from './netlink-step.js';
+import { netlinkStep, pickAfter } from './netlink-step.js';
 import { PathTree } from './path.js';
 import { ReleaseQueue } from './release-queue.js';
 import { SlotMap } from './slot-map.js';
@@ -162,9 +162,10 @@ export class Assembler {
     b.lastAt = now;
     const hook = baseHook ?? b.hook;
     const index = this.index;
-    const { step, nat } = cachedNetlinkStep(this.chains, c, e, hook, (owned) =>
+    const built = cachedNetlinkStep(this.chains, c, e, hook, (owned) =>
       netlinkStep(owned, hook, baseHook !== null, index),
     );
+    const { step, nat } = built.choices === undefined ? built : pickAfter(built.choices, b.positionIn(c, hook));
     b.add(step, nat);
     if (b.done) this.close(key);
   }

@@ -65,6 +65,20 @@ export class TraceBuilder {
     this.packet = mergeFirstSeen(this.packet, packet);
   }
 
+  /**
+   * The rule position of the packet's last step in chain `c` during this pass through `hook`, 0 when it has none
+   * there yet (a step in another hook ends the search: that was another pass).
+   */
+  positionIn(c: { readonly family: string; readonly table: string; readonly chain: string }, hook: Hook): number {
+    for (let n: PathNode | null = this.path; n !== null && n.step !== null; n = n.parent) {
+      const s = n.step;
+      if (s.hook !== hook) return 0;
+      if (s.chain === c.chain && s.table === c.table && s.family === c.family && s.rule?.position != null)
+        return s.rule.position;
+    }
+    return 0;
+  }
+
   /** Appends a step; a terminal verdict closes the trace. */
   add(step: TraceStep, nat: RuleNat | null): void {
     this.path = this.path.next(step, nat);

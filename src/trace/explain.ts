@@ -45,9 +45,11 @@ export function explainHead(
   steps: readonly TraceStep[],
   decided: number,
   backend: Dialect,
+  /** Undecided because the trace ends short of these chains (`b/fwd_b at forward`), which the packet must meet. */
+  shortOf: string | null = null,
 ): string {
   const where = `${verdict.table ?? '?'}/${verdict.chain ?? '?'}`;
-  if (verdict.action === 'unknown') return undecided(steps, backend);
+  if (verdict.action === 'unknown') return undecided(steps, backend, shortOf);
   const how = PAST[verdict.action];
   if (verdict.by === 'policy') {
     const policy = verdict.action.toUpperCase();
@@ -70,7 +72,7 @@ function describeNat(n: NatRewrite): string {
   return `${n.kind.toUpperCase()} ${n.from} -> ${n.to ?? 'the address of the out interface'} in ${n.hook}`;
 }
 
-function undecided(steps: readonly TraceStep[], backend: Dialect): string {
+function undecided(steps: readonly TraceStep[], backend: Dialect, shortOf: string | null): string {
   const last = steps[steps.length - 1];
   if (!last) return 'no rule or policy was traced for this packet';
   const chain = `${last.table}/${last.chain}`;
@@ -85,5 +87,6 @@ function undecided(steps: readonly TraceStep[], backend: Dialect): string {
     backend === 'kernlog' && last.verdict === 'unknown'
       ? '; kernel-log lines carry no verdict: give the ruleset (--rules iptables-save output) to decide'
       : '; events were lost, the reader stopped, or the capture ends mid-packet';
-  return `no verdict seen: the trace ends at ${at}${did}${hint}`;
+  const short = shortOf === null ? '' : `, short of ${shortOf}, which every packet there meets next`;
+  return `no verdict seen: the trace ends at ${at}${did}${short}${hint}`;
 }

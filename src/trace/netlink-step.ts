@@ -16,13 +16,24 @@ const REJECT = /(?:^|\s)(?:reject\b|-j REJECT\b)/;
  */
 const UNTRANSLATED = /\s*\bXT (?:target|match) \S+ not found/g;
 
+/** A step and the NAT its rule does; `choices` when the event's rule text is that of several rules of its chain. */
+export interface NetlinkStep {
+  readonly step: TraceStep;
+  readonly nat: RuleNat | null;
+  /**
+   * One step per rule of the chain with the event's text, in chain order (the first is `step`): which one it was
+   * depends on where the packet was in the chain (see pickAfter).
+   */
+  readonly choices?: readonly NetlinkStep[];
+}
+
 /** Builds the step for a rule, policy or return event; `isBase` says whether its chain is a base chain. */
 export function netlinkStep(
   e: NetlinkVerdictEvent,
   hook: Hook,
   isBase: boolean,
   index: RuleIndex | undefined,
-): { step: TraceStep; nat: RuleNat | null } {
+): NetlinkStep {
   const at = { hook, family: e.family, table: e.table, chain: e.chain };
   if (e.kind === 'policy' || (e.kind === 'return' && isBase && (e.verdict === 'accept' || e.verdict === 'drop'))) {
     // nft < 0.9.1 printed a base chain's policy as `verdict accept|drop`.
@@ -33,7 +44,19 @@ export function netlinkStep(
     const verdict: StepVerdict = e.verdict === 'continue' ? 'return' : e.verdict;
     return { step: { ...at, kind: 'return', rule: null, verdict, target: e.target }, nat: null };
   }
-  const info = findRule(e, index);
+  const found = findRules(e, index);
+  const one = (info: RuleInfo | undefined): NetlinkStep => ruleStep(e, at, info);
+  if (found.length < 2) return one(found[0]);
+  const choices = found.map(one);
+  return { ...choices[0]!, choices };
+}
+
+/** The step of rule event e, with what the ruleset knows of its rule. */
+function ruleStep(
+  e: Extract<TraceEvent, { kind: 'rule' }>,
+  at: Pick<TraceStep, 'hook' | 'family' | 'table' | 'chain'>,
+  info: RuleInfo | undefined,
+): NetlinkStep {
   const rule = stepRule(e, info);
   // nft and xtables-monitor both report `reject` as a drop verdict; the rule says which it was.
   const isReject =
@@ -43,15 +66,24 @@ export function netlinkStep(
   return { step: { ...at, kind: 'rule', rule, verdict, target: e.target }, nat };
 }
 
-/** Looks the rule up by handle, or by its text when the reader printed no handle. */
-function findRule(e: Extract<TraceEvent, { kind: 'rule' }>, index: RuleIndex | undefined): RuleInfo | undefined {
-  if (!index) return undefined;
-  if (e.handle !== null) return index.byHandle(e.family, e.table, e.chain, e.handle);
-  if (e.text === null) return undefined;
-  const wanted = e.text.replace(STALE_COUNTER, '$1counter').trim();
+/**
+ * The rules the event may be: the one with its handle; else, when the reader printed no handle or the ruleset has
+ * none (iptables-save, `nft list ruleset` without -a), those with its text, in chain order (a chain may hold the
+ * same text more than once).
+ */
+function findRules(e: Extract<TraceEvent, { kind: 'rule' }>, index: RuleIndex | undefined): readonly RuleInfo[] {
+  if (!index) return [];
   const rules = index.chain(e.family, e.table, e.chain)?.rules;
-  const exact = rules?.find((r) => r.text === wanted || r.nftText === wanted);
-  if (exact !== undefined || rules === undefined) return exact;
+  if (e.handle !== null) {
+    const byHandle = index.byHandle(e.family, e.table, e.chain, e.handle);
+    if (byHandle !== undefined) return [byHandle];
+    // A ruleset with handles that lacks this one is older than the rule: its text may be another rule's.
+    if (rules === undefined || rules.some((r) => r.handle !== null)) return [];
+  }
+  if (e.text === null || rules === undefined) return [];
+  const wanted = e.text.replace(STALE_COUNTER, '$1counter').trim();
+  const exact = rules.filter((r) => r.text === wanted || r.nftText === wanted);
+  if (exact.length > 0) return exact;
   // A rule nft lists with `XT target X not found`: the trace prints the target as nothing, or translated.
   const like = rules.filter((r) => {
     const listed = r.nftText ?? r.text;
@@ -59,7 +91,16 @@ function findRule(e: Extract<TraceEvent, { kind: 'rule' }>, index: RuleIndex | u
     const bare = untranslated(listed);
     return wanted === bare || wanted.startsWith(bare + ' ');
   });
-  return like.length === 1 ? like[0] : undefined;
+  return like.length === 1 ? like : [];
+}
+
+/**
+ * Of a step's choices, the first rule after `position`, the last position the packet was at in this chain (rules
+ * run in order within one pass); the first choice when none is after it (a new pass through the chain).
+ */
+export function pickAfter(choices: readonly NetlinkStep[], position: number): NetlinkStep {
+  for (const c of choices) if ((c.step.rule?.position ?? 0) > position) return c;
+  return choices[0]!;
 }
 
 /** A rule text without what nft could not translate, spaces collapsed. */

@@ -14,7 +14,7 @@ import { inferFromNext } from './kernlog-step.js';
 import { natStepIndexes } from './nat.js';
 import type { PathNode } from './path.js';
 import { protoFromRules } from './proto-hint.js';
-import { unroutedHint } from './unrouted.js';
+import { missedChains, missedText, unroutedHint } from './expected-chains.js';
 import { finalVerdict, type PassThrough } from './verdict.js';
 
 export interface PathFacts {
@@ -55,7 +55,11 @@ function workOut(node: PathNode, backend: Dialect, index: RuleIndex | undefined,
   const raw = node.steps();
   const steps = withOwners(backend === 'kernlog' ? inferFromNext(raw) : raw);
   const stepNat = node.stepNat();
-  const { verdict, index: decided } = finalVerdict(steps, passThroughOf(steps, stepNat, index), cut);
+  // Chains the ruleset says the packet must have met next: without them the trace is cut short too.
+  const missed = index === undefined || cut ? [] : missedChains(steps, index);
+  const pass = passThroughOf(steps, stepNat, index);
+  const { verdict, index: decided } = finalVerdict(steps, pass, cut || missed.length > 0);
+  const shortOf = verdict.action === 'unknown' && missed.length > 0 ? missedText(missed) : null;
   return {
     kernlog: backend === 'kernlog',
     index,
@@ -67,7 +71,7 @@ function workOut(node: PathNode, backend: Dialect, index: RuleIndex | undefined,
     ruleProto: protoFromRules(steps),
     why: whyPath(verdict, steps, decided, index),
     kube: kubePath(steps, index),
-    head: explainHead(verdict, steps, decided, backend),
+    head: explainHead(verdict, steps, decided, backend, shortOf),
     unrouted: unroutedHint(steps, verdict, index),
   };
 }

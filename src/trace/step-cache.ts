@@ -11,6 +11,8 @@ import type { ChainTable, SeenChain } from './chain-table.js';
 export interface BuiltStep {
   readonly step: TraceStep;
   readonly nat: RuleNat | null;
+  /** Rules of the chain with the same text (trace/netlink-step): the step depends on the packet's place. */
+  readonly choices?: readonly BuiltStep[];
 }
 
 type NetlinkVerdictEvent = Extract<TraceEvent, { kind: 'rule' | 'policy' | 'return' }>;
@@ -64,6 +66,7 @@ export function netlinkStep(
   const cached: CachedStep = {
     step: built.step,
     nat: built.nat,
+    ...(built.choices === undefined ? {} : { choices: built.choices }),
     hook,
     kind: e.kind,
     source,

@@ -6,7 +6,7 @@ import { diagnose, type DiagnoseInput } from '../../src/host/diagnose.js';
 import type { KernelDrop } from '../../src/model/host.js';
 import type { PacketInfo } from '../../src/model/packet.js';
 import type { RouteQuery } from '../../src/host/route.js';
-import { UNROUTED_LEAD } from '../../src/trace/unrouted.js';
+import { UNROUTED_LEAD } from '../../src/trace/expected-chains.js';
 import { evidence, fixture, routerFacts, serverFacts } from './facts-kit.js';
 import { deliveredToInput, step, stoppedInPrerouting, SYN, trace, TRACER, UDP } from './traces.js';
 
@@ -235,7 +235,7 @@ describe('nothing explains it', () => {
   it("the trace's own guess at a routing drop (replay's words) gives way to what the host checks found", () => {
     const guessed = {
       ...stoppedInPrerouting(UDP),
-      explanation: `accepted by the ACCEPT policy of fwtrace_1_a/pre${UNROUTED_LEAD}input and forward have chains (filter/INPUT, filter/FORWARD): the routing decision dropped it (rp_filter, no route, forwarding off), or events were lost`,
+      explanation: `accepted by the ACCEPT policy of fwtrace_1_a/pre${UNROUTED_LEAD}input and forward have chains (filter/INPUT, filter/FORWARD): the kernel dropped it on the way (rp_filter, no route, forwarding off, TTL expired), or events were lost`,
     };
     expect(diagnose(guessed, router()).explanation).toBe(
       'accepted by the ACCEPT policy of fwtrace_1_a/pre; not seen after prerouting: routing forwards it out hc-rs and no host check explains a drop, so fwtrace cannot tell whether it arrived',

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Trace } from '../../src/model/trace.js';
 import { readRuleset } from '../../src/ruleset/read-ruleset.js';
 import { buildRuleIndex } from '../../src/ruleset/rule-index.js';
-import { UNROUTED_LEAD, withoutUnroutedHint } from '../../src/trace/unrouted.js';
+import { UNROUTED_LEAD, withoutUnroutedHint } from '../../src/trace/expected-chains.js';
 import { replayText } from '../helpers/replay-text.js';
 
 const DIR = join(import.meta.dirname, '../fixtures/routing-drop');
@@ -20,7 +20,8 @@ function replay(capture: string, ...rules: string[]): Trace[] {
   return r.traces;
 }
 
-const ROUTING = 'the routing decision dropped it (rp_filter, no route, forwarding off), or events were lost';
+const ROUTING =
+  'the kernel dropped it on the way (rp_filter, no route, forwarding off, TTL expired), or events were lost';
 const IPT_HINT = `${UNROUTED_LEAD}input and forward have chains (filter/INPUT, filter/FORWARD): ${ROUTING}`;
 const PRE_ACCEPT = 'accepted by the ACCEPT policy of raw/PREROUTING';
 
@@ -37,8 +38,17 @@ describe('iptables rulesets (xtables-monitor, kernel log)', () => {
     `10.91.1.2>10.91.1.1 accept input: ${local}`,
   ];
 
-  it.each([['xt.iptables-save.txt'], ['xt.ruleset.nft']])('xtables-monitor with %s', (rules) => {
-    expect(summary(replay('xt.xtables-monitor.txt', rules))).toEqual(
+  it('xtables-monitor with iptables-nft-save (its rules found by their text: the save has no handles)', () => {
+    expect(summary(replay('xt.xtables-monitor.txt', 'xt.iptables-save.txt'))).toEqual(
+      expected(
+        'accepted by rule 1 of filter/FORWARD (-A FORWARD -p icmp -j ACCEPT)',
+        'accepted by rule 2 of filter/INPUT (-A INPUT -p icmp -j ACCEPT)',
+      ),
+    );
+  });
+
+  it('xtables-monitor with nft list ruleset (no handles there, nft syntax: the rules go by their handle)', () => {
+    expect(summary(replay('xt.xtables-monitor.txt', 'xt.ruleset.nft'))).toEqual(
       expected(
         'accepted by rule handle 6 of filter/FORWARD (-A FORWARD -p icmp -j ACCEPT)',
         'accepted by rule handle 5 of filter/INPUT (-A INPUT -p icmp -j ACCEPT)',
@@ -67,6 +77,34 @@ describe('iptables rulesets (xtables-monitor, kernel log)', () => {
       .replace(/^\[.*-A INPUT.*\n/gm, '');
     const r = replayText(read('xt.xtables-monitor.txt'), { dumps: [save] });
     expect(r.traces.map((t) => t.explanation).filter((e) => e.includes(UNROUTED_LEAD))).toEqual([]);
+  });
+});
+
+describe('chains every packet meets next, never seen: the trace was cut short', () => {
+  const save = read('xt.iptables-save.txt');
+  const forwarded = (dump: string): string[] =>
+    replayText(read('xt.xtables-monitor.txt'), { dumps: [dump] })
+      .traces.filter((t) => t.steps.some((s) => s.hook === 'forward'))
+      .map((t) => `${t.verdict.action}: ${t.explanation}`);
+
+  it('a mangle POSTROUTING chain with a rule: forwarded packets must have been seen there', () => {
+    const withMangle = `${save}*mangle\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o mr1 -j MARK --set-xmark 0x1/0xffffffff\nCOMMIT\n`;
+    const cut =
+      'unknown: no verdict seen: the trace ends at filter/FORWARD rule 1 (accept), short of mangle/POSTROUTING at postrouting, which every packet there meets next; events were lost, the reader stopped, or the capture ends mid-packet';
+    expect(forwarded(withMangle)).toEqual([cut, cut]);
+  });
+
+  it('a nat POSTROUTING chain sees first packets only: no claim', () => {
+    const withNat = `${save}*nat\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o mr1 -j MASQUERADE\nCOMMIT\n`;
+    expect(forwarded(withNat).every((e) => e.startsWith('accept: accepted by rule 1 of filter/FORWARD'))).toBe(true);
+  });
+
+  it('a later table on the same hook (security FORWARD, priority 50, after filter)', () => {
+    const withSecurity = `${save}*security\n:FORWARD ACCEPT [0:0]\n-A FORWARD -j SECMARK --selctx system_u:object_r:x_t:s0\nCOMMIT\n`;
+    expect(forwarded(withSecurity).map((e) => e.replace(/;.*/, ''))).toEqual([
+      'unknown: no verdict seen: the trace ends at filter/FORWARD rule 1 (accept), short of security/FORWARD at forward, which every packet there meets next',
+      'unknown: no verdict seen: the trace ends at filter/FORWARD rule 1 (accept), short of security/FORWARD at forward, which every packet there meets next',
+    ]);
   });
 });
 

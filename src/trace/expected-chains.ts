@@ -1,0 +1,88 @@
+// What the ruleset says an accepted packet must have met after its last traced step, and did not:
+// - a later base chain of the same hook, or a chain at postrouting after forward or output: every packet goes
+//   through those (nat chains aside: they see a connection's first packet only), so the trace was cut short
+//   (lost events, a reader that stopped, a capture that ends mid-packet);
+// - input and forward both have chains but the packet, accepted in prerouting, reached neither: the kernel dropped
+//   it between them (rp_filter, no route, forwarding off, TTL expired), unless events were lost. Netfilter's verdict
+//   stays the accept; the sentence says the rest.
+// Pure; no I/O.
+import type { Family, Hook } from '../model/common.js';
+import type { ChainInfo, RuleIndex } from '../model/ruleset.js';
+import type { FinalVerdict, TraceStep } from '../model/trace.js';
+import { chainKey } from './correlate.js';
+
+/** Chains every packet at `hook` meets after the trace's last step, never seen; [] when there are none. */
+export function missedChains(steps: readonly TraceStep[], index: RuleIndex): readonly ChainInfo[] {
+  const last = steps[steps.length - 1];
+  const family = packetFamily(steps);
+  if (last === undefined || family === null) return [];
+  const hook = last.hook;
+  const seen = new Set(steps.map((s) => chainKey(s.family, s.table, s.chain)));
+  const unseen = (c: ChainInfo): boolean => everyPacket(c) && !seen.has(chainKey(c.family, c.table, c.chain));
+  // The highest priority among the base chains traced at the last hook: later ones run after it.
+  let top: number | null = null;
+  for (const s of steps) {
+    if (s.hook !== hook) continue;
+    const c = index.chain(s.family, s.table, s.chain);
+    if (c?.hook === hook && c.priority !== null && (top === null || c.priority > top)) top = c.priority;
+  }
+  if (top === null) return [];
+  const after = top;
+  const later = index.hooked(family, hook).filter((c) => c.priority !== null && c.priority > after && unseen(c));
+  if (later.length > 0 || (hook !== 'forward' && hook !== 'output')) return later;
+  return index.hooked(family, 'postrouting').filter(unseen);
+}
+
+/** The words that start the routing hint (host checks, which name the cause themselves, take it off again). */
+export const UNROUTED_LEAD = '; not seen after prerouting, though ';
+
+/** `; not seen after prerouting, though input and forward have chains (...): ...`, or '' when it does not apply. */
+export function unroutedHint(steps: readonly TraceStep[], verdict: FinalVerdict, index: RuleIndex | undefined): string {
+  const last = steps[steps.length - 1];
+  if (index === undefined || verdict.action !== 'accept' || last?.hook !== 'prerouting') return '';
+  const family = packetFamily(steps);
+  if (family === null) return '';
+  const input = index.hooked(family, 'input');
+  const forward = index.hooked(family, 'forward');
+  if (input.length === 0 || forward.length === 0) return '';
+  return `${UNROUTED_LEAD}input and forward have chains (${chainNames(input)}, ${chainNames(forward)}): the kernel dropped it on the way (rp_filter, no route, forwarding off, TTL expired), or events were lost`;
+}
+
+/** The explanation without unroutedHint()'s words. */
+export function withoutUnroutedHint(explanation: string): string {
+  const at = explanation.indexOf(UNROUTED_LEAD);
+  return at < 0 ? explanation : explanation.slice(0, at);
+}
+
+/** `table/chain, table/chain`. */
+export function chainNames(chains: readonly ChainInfo[]): string {
+  return chains.map((c) => `${c.table}/${c.chain}`).join(', ');
+}
+
+/** nat chains (nft type nat, the iptables nat table) see only the first packet of a connection. */
+function everyPacket(c: ChainInfo): boolean {
+  return c.type === undefined ? c.table !== 'nat' : c.type !== 'nat';
+}
+
+/**
+ * The IP family the steps' tables tell: ip or ip6 when a table of that family saw the packet, inet when only inet
+ * tables did (then only inet chains count: an ip table's chain would not see an IPv6 packet). null for bridge,
+ * netdev and arp paths, which are not routed here.
+ */
+function packetFamily(steps: readonly TraceStep[]): Family | null {
+  let family: Family | null = null;
+  for (const s of steps) {
+    if (s.family === 'ip' || s.family === 'ip6') {
+      if (family !== null && family !== 'inet' && family !== s.family) return null;
+      family = s.family;
+    } else if (s.family === 'inet') family ??= 'inet';
+    else return null;
+  }
+  return family;
+}
+
+/** For the sentence: `b/fwd_b at forward`. */
+export function missedText(chains: readonly ChainInfo[]): string {
+  const hook: Hook | null = chains[0]?.hook ?? null;
+  return `${chainNames(chains)}${hook === null ? '' : ` at ${hook}`}`;
+}
