@@ -44,6 +44,39 @@ type NetlinkEvent = Extract<TraceEvent, { kind: 'packet' | 'rule' | 'policy' | '
 /** How many closed netlink ids to remember, to number packets that reuse an id. */
 const REMEMBERED_IDS = 65_536;
 
+/** More open kernel-log traces per fingerprint, for packets whose lines interleave (see logTraceFor). */
+const LOG_ALTERNATES = 3;
+
+/** headerScore() of a line whose headers are the trace's last ones. */
+const EQUAL = 100;
+
+/**
+ * How well a kernel-log line's headers continue trace b: EQUAL when they are its last line's; else, when NAT may
+ * have rewritten one side since (a nat table ran, or the hook changed) and the other side is unchanged, the number
+ * of header fields (outer, and inner of an ICMP error) that agree; -1 when they cannot be the same packet.
+ */
+function headerScore(b: TraceBuilder, e: LogStep, hook: Hook): number {
+  const was = b.lastPacket;
+  const p = e.packet;
+  if (was === null || was === p) return EQUAL;
+  const agree = sameFields(was, p) + (was.inner && p.inner ? sameFields(was.inner, p.inner) : 0);
+  const all = 4 + (was.inner && p.inner ? 4 : 0);
+  if (agree === all) return EQUAL;
+  const natMayHaveRun = b.lastTable === 'nat' || hook !== b.hook;
+  const oneSideKept = (was.src === p.src && was.sport === p.sport) || (was.dst === p.dst && was.dport === p.dport);
+  return natMayHaveRun && oneSideKept ? agree : -1;
+}
+
+/** How many of src, dst, sport, dport two packets share. */
+function sameFields(a: PacketInfo, b: PacketInfo): number {
+  return (
+    (a.src === b.src ? 1 : 0) +
+    (a.dst === b.dst ? 1 : 0) +
+    (a.sport === b.sport ? 1 : 0) +
+    (a.dport === b.dport ? 1 : 0)
+  );
+}
+
 /** What push(), tick() and flush() return when no trace completed (most calls): one shared empty list. */
 const NONE: readonly Trace[] = Object.freeze([]);
 
@@ -222,12 +255,9 @@ export class Assembler {
     const key = this.lastLogKey;
     const c = this.chainOf(e.family, e.table, e.chain);
     const baseHook = c.hook;
-    let b = this.open.get(key);
-    if (b && baseHook !== null && (b.done || this.logStartsNewPacket(b, c.key, baseHook, e.position))) {
-      this.close(key);
-      b = undefined;
-    }
+    let b = this.logTraceFor(key, e, c);
     if (!b) {
+      const free = this.open.get(key) === undefined ? key : this.freeLogKey(key);
       b = new TraceBuilder(
         ++this.created,
         `k${++this.kernlogSeq}`,
@@ -236,24 +266,68 @@ export class Assembler {
         now,
         this.root(),
       );
-      b.keys.push(key);
-      this.open.set(key, b);
+      b.keys.push(free);
+      this.open.set(free, b);
     }
     b.lastAt = now;
     if (baseHook !== null && c.key !== b.base) b.enter(c.key, baseHook, e.table, e.chain, e.packet);
     if (baseHook !== null) b.lastBasePosition = e.position;
+    b.lastPacket = e.packet;
+    b.lastTable = e.table;
     // ulogd JSON names the hook on every line; other envelopes leave user chains to inherit the caller's.
     const hook = baseHook ?? e.hook ?? b.hook;
     const index = this.index;
     const { step, nat } = cachedLogStep(this.chains, c, e, hook, (owned) => kernlogStep(owned, hook, index));
     b.add(step, nat);
-    if (b.done) this.close(key);
+    if (b.done) this.close(b.keys[0]!);
   }
 
-  private logStartsNewPacket(b: TraceBuilder, ck: string, hook: Hook, position: number): boolean {
+  /**
+   * The open trace a kernel-log line continues, or undefined for a new packet. Lines carry no id: packets with the
+   * same fingerprint (kernel-made resets and ICMP errors: IP id 0, the same length) share a key, and their lines may
+   * interleave, so a key has up to LOG_ALTERNATES more open traces under `key\u0001N`; the line goes to the one
+   * whose headers it matches best. A trace the line cannot continue (its packet was done) is closed.
+   */
+  private logTraceFor(key: string, e: LogStep, c: SeenChain): TraceBuilder | undefined {
+    let best: TraceBuilder | undefined;
+    let bestScore = -1;
+    for (let n = 0; n <= LOG_ALTERNATES; n++) {
+      const k = n === 0 ? key : `${key}\u0001${n}`;
+      const b = this.open.get(k);
+      // Alternates are looked at only when the primary trace cannot take the line as it is (or there is none).
+      if (b === undefined) continue;
+      if (c.hook !== null && (b.done || this.logStartsNewPacket(b, c.key, c.hook, e))) {
+        this.close(k);
+        continue;
+      }
+      const score = headerScore(b, e, c.hook ?? e.hook ?? b.hook);
+      if (score > bestScore) {
+        best = b;
+        bestScore = score;
+      }
+      if (n === 0 && score === EQUAL) return b;
+    }
+    return best;
+  }
+
+  /** The first alternate key (see logTraceFor) with no open trace; the last one is taken over when all are. */
+  private freeLogKey(key: string): string {
+    for (let n = 1; n < LOG_ALTERNATES; n++) {
+      const k = `${key}\u0001${n}`;
+      if (this.open.get(k) === undefined) return k;
+    }
+    const last = `${key}\u0001${LOG_ALTERNATES}`;
+    this.close(last);
+    return last;
+  }
+
+  private logStartsNewPacket(b: TraceBuilder, ck: string, hook: Hook, e: LogStep): boolean {
     // Base chains are never jumped to, so a lower position in the current one is the next packet.
-    if (ck === b.base) return position < b.lastBasePosition;
+    if (ck === b.base) return e.position < b.lastBasePosition;
     if (b.entered.includes(ck)) return true;
+    // Sent by this host, then coming in: another packet (or the same one looped back over lo, told apart as the
+    // netlink readers do: the hook order starts again).
+    if ((b.hook === 'output' || b.hook === 'postrouting') && (hook === 'prerouting' || hook === 'input')) return true;
     return b.hook !== 'unknown' && hookRank(hook) < hookRank(b.hook);
   }
 

@@ -32,6 +32,9 @@ export class TraceBuilder {
   done = false;
   /** Kernel-log lines: last position seen in the current base chain. */
   lastBasePosition = 0;
+  /** Kernel-log lines: the headers and table of the last line, to tell packets with one fingerprint apart. */
+  lastPacket: PacketInfo | null = null;
+  lastTable = '';
   lastAt: number;
   /** When the first event arrived (the caller's clock): live runs match kernel drops by it. */
   readonly firstAt: number;

@@ -1,7 +1,7 @@
 // What the ruleset says an accepted packet must have met after its last traced step, and did not:
-// - a later base chain of the same hook, or a chain at postrouting after forward or output: every packet goes
-//   through those (nat chains aside: they see a connection's first packet only), so the trace was cut short
-//   (lost events, a reader that stopped, a capture that ends mid-packet);
+// - a later base chain of the same hook, or a chain at postrouting after forward or output, that could still drop
+//   it: every packet goes through those (nat chains aside: they see a connection's first packet only), so the trace
+//   was cut short (lost events, a reader that stopped, a capture that ends mid-packet);
 // - input and forward both have chains but the packet, accepted in prerouting, reached neither: the kernel dropped
 //   it between them (rp_filter, no route, forwarding off, TTL expired), unless events were lost. Netfilter's verdict
 //   stays the accept; the sentence says the rest.
@@ -11,14 +11,15 @@ import type { ChainInfo, RuleIndex } from '../model/ruleset.js';
 import type { FinalVerdict, TraceStep } from '../model/trace.js';
 import { chainKey } from './correlate.js';
 
-/** Chains every packet at `hook` meets after the trace's last step, never seen; [] when there are none. */
+/** Chains every packet meets after the trace's last step that could stop it, never seen; [] when there are none. */
 export function missedChains(steps: readonly TraceStep[], index: RuleIndex): readonly ChainInfo[] {
   const last = steps[steps.length - 1];
   const family = packetFamily(steps);
   if (last === undefined || family === null) return [];
   const hook = last.hook;
   const seen = new Set(steps.map((s) => chainKey(s.family, s.table, s.chain)));
-  const unseen = (c: ChainInfo): boolean => everyPacket(c) && !seen.has(chainKey(c.family, c.table, c.chain));
+  const unseen = (c: ChainInfo): boolean =>
+    everyPacket(c) && !seen.has(chainKey(c.family, c.table, c.chain)) && mayStop(c, index, new Set());
   // The highest priority among the base chains traced at the last hook: later ones run after it.
   let top: number | null = null;
   for (const s of steps) {
@@ -57,6 +58,26 @@ export function withoutUnroutedHint(explanation: string): string {
 /** `table/chain, table/chain`. */
 export function chainNames(chains: readonly ChainInfo[]): string {
   return chains.map((c) => `${c.table}/${c.chain}`).join(', ');
+}
+
+/** Terminal rule actions: a chain without any (nor a DROP policy) lets every packet go on, traced or not. */
+const STOPS: ReadonlySet<string> = new Set(['drop', 'reject', 'queue', 'stolen', 'unknown']);
+
+/**
+ * Whether chain c could stop a packet: a DROP policy, a rule that drops, rejects or queues (or whose action is not
+ * known), or a jump to a chain that could. A trace that ends before a chain that cannot has lost nothing that matters.
+ */
+function mayStop(c: ChainInfo, index: RuleIndex, visited: Set<ChainInfo>): boolean {
+  if (c.policy === 'drop') return true;
+  visited.add(c);
+  for (const r of c.rules) {
+    if (STOPS.has(r.action)) return true;
+    if ((r.action === 'jump' || r.action === 'goto') && r.target !== null) {
+      const next = index.chain(c.family, c.table, r.target);
+      if (next === undefined || (!visited.has(next) && mayStop(next, index, visited))) return true;
+    }
+  }
+  return false;
 }
 
 /** nat chains (nft type nat, the iptables nat table) see only the first packet of a connection. */

@@ -87,11 +87,19 @@ describe('chains every packet meets next, never seen: the trace was cut short', 
       .traces.filter((t) => t.steps.some((s) => s.hook === 'forward'))
       .map((t) => `${t.verdict.action}: ${t.explanation}`);
 
-  it('a mangle POSTROUTING chain with a rule: forwarded packets must have been seen there', () => {
-    const withMangle = `${save}*mangle\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o mr1 -j MARK --set-xmark 0x1/0xffffffff\nCOMMIT\n`;
+  it('a mangle POSTROUTING chain that may drop: forwarded packets must have been seen there', () => {
+    const withMangle = `${save}*mangle\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o mr1 -p tcp -j DROP\nCOMMIT\n`;
     const cut =
       'unknown: no verdict seen: the trace ends at filter/FORWARD rule 1 (accept), short of mangle/POSTROUTING at postrouting, which every packet there meets next; events were lost, the reader stopped, or the capture ends mid-packet';
     expect(forwarded(withMangle)).toEqual([cut, cut]);
+  });
+
+  it('a chain that cannot stop a packet (no drop, reject or queue, ACCEPT policy) changes nothing if missed', () => {
+    const marks = `${save}*mangle\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o mr1 -j MARK --set-xmark 0x1/0xffffffff\nCOMMIT\n`;
+    expect(forwarded(marks).every((e) => e.startsWith('accept: accepted by rule 1 of filter/FORWARD'))).toBe(true);
+    // ... unless it jumps to one that can.
+    const jumps = `${save}*mangle\n:POSTROUTING ACCEPT [0:0]\n:CHECK - [0:0]\n-A POSTROUTING -j CHECK\n-A CHECK -p udp -j DROP\nCOMMIT\n`;
+    expect(forwarded(jumps).every((e) => e.startsWith('unknown: '))).toBe(true);
   });
 
   it('a nat POSTROUTING chain sees first packets only: no claim', () => {
@@ -100,7 +108,7 @@ describe('chains every packet meets next, never seen: the trace was cut short', 
   });
 
   it('a later table on the same hook (security FORWARD, priority 50, after filter)', () => {
-    const withSecurity = `${save}*security\n:FORWARD ACCEPT [0:0]\n-A FORWARD -j SECMARK --selctx system_u:object_r:x_t:s0\nCOMMIT\n`;
+    const withSecurity = `${save}*security\n:FORWARD DROP [0:0]\n-A FORWARD -p icmp -j ACCEPT\nCOMMIT\n`;
     expect(forwarded(withSecurity).map((e) => e.replace(/;.*/, ''))).toEqual([
       'unknown: no verdict seen: the trace ends at filter/FORWARD rule 1 (accept), short of security/FORWARD at forward, which every packet there meets next',
       'unknown: no verdict seen: the trace ends at filter/FORWARD rule 1 (accept), short of security/FORWARD at forward, which every packet there meets next',

@@ -1,0 +1,88 @@
+// Kernel-log captures from a fourth review lab (test/fixtures/unseen4/README.md): packets whose lines carry the same
+// fingerprint (kernel-made resets and ICMP errors: IP id 0, one length; IPv6 neighbour discovery: flow label 0) must
+// stay apart, even when their lines interleave, while one packet's lines still join across NAT.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Trace } from '../../src/model/trace.js';
+import { replayText } from '../helpers/replay-text.js';
+
+const DIR = join(import.meta.dirname, '../fixtures/unseen4');
+const read = (name: string): string => readFileSync(join(DIR, name), 'utf8');
+
+function replay(capture: string, ...rules: string[]): Trace[] {
+  const r = replayText(read(capture), { dumps: rules.map(read) });
+  expect(r.unparsed).toBe(0);
+  return r.traces;
+}
+
+const chains = (t: Trace): string => t.steps.map((s) => `${s.table}:${s.chain}`).join(' ');
+const endpoints = (p: Trace['packet']): string => `${p.src}:${p.sport ?? '-'} > ${p.dst}:${p.dport ?? '-'}`;
+
+describe('one fingerprint, several packets', () => {
+  it("the router's own neighbour advertisement out, the server's in: two traces, no NAT", () => {
+    const traces = replay('nd-out-and-in.dmesg.txt', 'nd.ip6tables-save.txt');
+    expect(traces.map((t) => `${endpoints(t.packet)} ${t.verdict.action} ${chains(t)} nat=${t.nat.length}`)).toEqual([
+      'fd84:1::1:- > fd84:1::2:- accept raw:OUTPUT filter:OUTPUT nat=0',
+      'fd84:2::2:- > fd84:2::1:- accept raw:PREROUTING filter:INPUT nat=0',
+    ]);
+  });
+
+  it('two resets made at once (IP id 0, length 40, seq 0), their lines interleaved: two traces, no NAT', () => {
+    const traces = replay('two-resets.dmesg.txt', 'parallel.iptables-save.txt');
+    expect(
+      traces.map((t) => `${endpoints(t.packet)} ${t.verdict.action} ${t.steps.length} nat=${t.nat.length}`),
+    ).toEqual(['10.84.2.2:85 > 10.84.1.2:42420 accept 5 nat=0', '10.84.2.2:85 > 10.84.1.2:42422 accept 5 nat=0']);
+  });
+
+  it('two ICMPv6 errors with one outer header: each keeps its own quoted packet through the de-NAT', () => {
+    const traces = replay('two-icmp6-errors.dmesg.txt', 'parallel.ip6tables-save.txt');
+    expect(traces).toHaveLength(2);
+    expect(traces.map((t) => t.packet.inner?.sport)).toEqual([42474, 42473]);
+    for (const t of traces) {
+      expect(chains(t)).toBe('raw:PREROUTING filter:FORWARD');
+      expect(t.nat.map((n) => [n.kind, n.from, n.to])).toEqual([['dnat', 'fd84:2::1', 'fd84:1::2']]);
+    }
+  });
+
+  it("an ICMPv6 error's forward line goes to the trace whose quoted packet it names", () => {
+    // Without the second forward line (42474's), the first (42473's) belongs to the second error, not the first trace.
+    const lines = read('two-icmp6-errors.dmesg.txt').split('\n');
+    const r = replayText(lines.filter((l, i) => !(i === 3 && l.includes('SPT=42474'))).join('\n'), {
+      dumps: [read('parallel.ip6tables-save.txt')],
+    });
+    expect(r.traces.map((t) => `${t.packet.inner?.sport} ${chains(t)}`)).toEqual([
+      '42474 raw:PREROUTING',
+      '42473 raw:PREROUTING filter:FORWARD',
+    ]);
+  });
+
+  it('a reset sent to this host over lo: out and back in are two traces, as the netlink readers show them', () => {
+    const traces = replay('looped-reset.dmesg.txt');
+    expect(
+      traces.map((t) =>
+        t.steps
+          .map((s) => s.hook)
+          .filter((h, i, a) => a.indexOf(h) === i)
+          .join(','),
+      ),
+    ).toEqual(['output,postrouting', 'prerouting,input']);
+  });
+});
+
+it('a parallel run (rejects, ICMP errors, NAT both ways): one trace per logged packet, 38 IPv4 and 70 IPv6', () => {
+  const traces = replay('parallel.dmesg.txt', 'parallel.iptables-save.txt', 'parallel.ip6tables-save.txt');
+  const byFamily = (v: 4 | 6): number => traces.filter((t) => t.packet.ipVersion === v).length;
+  // The packets in the log: each has exactly one line in the raw table (the TRACE rule is the raw chains' first).
+  const rawLines = (v: string): number =>
+    read('parallel.dmesg.txt')
+      .split('\n')
+      .filter((l) => l.includes('TRACE: raw:') && l.includes(`SRC=${v}`)).length;
+  expect([byFamily(4), byFamily(6)]).toEqual([rawLines('10.84.'), rawLines('fd84:')]);
+  expect([byFamily(4), byFamily(6)]).toEqual([38, 70]);
+  // No trace holds a table's chain twice (two packets merged would).
+  for (const t of traces) {
+    const bases = t.steps.filter((s) => s.kind === 'policy').map((s) => `${s.table}:${s.chain}`);
+    expect(new Set(bases).size).toBe(bases.length);
+  }
+});
