@@ -25,7 +25,8 @@ export interface Candidate {
 }
 
 const MAX_DEPTH = 4;
-const MAX_PATHS = 64;
+/** Accepting rules compared per chain (a generated chain of hundreds of rules stays within it). */
+const MAX_PATHS = 1024;
 const STOPS: ReadonlySet<StepVerdict> = new Set(['drop', 'reject', 'return', 'goto', 'queue', 'stolen', 'unknown']);
 
 interface Scope {

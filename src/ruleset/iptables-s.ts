@@ -61,3 +61,39 @@ export function guessIptablesSTable(text: string): string {
   if (has('PREROUTING') && !has('INPUT')) return 'raw';
   return 'filter';
 }
+
+/**
+ * `iptables -S` output of several tables one after the other (`for t in raw mangle nat filter; do iptables -t $t
+ * -S; done`) cut into one text per table: each starts with its `-P` lines, so a `-P` after any other line starts
+ * the next. Each part's table is guessed from its built-in chains (see guessIptablesSTable); a second part shaped
+ * like filter (INPUT, FORWARD, OUTPUT) of the same family is the security table.
+ */
+export function splitIptablesS(text: string): { text: string; table: string }[] {
+  const parts: string[][] = [];
+  let current: string[] = [];
+  let sawOther = false;
+  for (const line of text.split('\n')) {
+    const t = line.trim();
+    if (t === '' || t.startsWith('#')) continue;
+    const isPolicy = /^-P\s/.test(t);
+    if (isPolicy && sawOther) {
+      parts.push(current);
+      current = [];
+      sawOther = false;
+    }
+    if (!isPolicy) sawOther = true;
+    current.push(line);
+  }
+  if (current.length > 0) parts.push(current);
+  const filters = new Set<string>();
+  return parts.map((lines) => {
+    const text = lines.join('\n') + '\n';
+    let table = guessIptablesSTable(text);
+    if (table === 'filter' && parts.length > 1) {
+      const family = looksLikeIp6(lines.map((l) => l.trim())) ? 'ip6' : 'ip';
+      if (filters.has(family)) table = 'security';
+      filters.add(family);
+    }
+    return { text, table };
+  });
+}

@@ -1,7 +1,7 @@
 // Detects which dump a text is (nft -j, iptables-save, iptables -S, nft list) and reads it; merges
 // snapshots from several dumps. Pure; no I/O.
 import type { ChainInfo, RulesetSnapshot } from '../model/ruleset.js';
-import { guessIptablesSTable, parseIptablesS } from './iptables-s.js';
+import { guessIptablesSTable, parseIptablesS, splitIptablesS } from './iptables-s.js';
 import { parseIptablesSave } from './iptables-save.js';
 import { parseNftJson } from './nft-json.js';
 import { parseNftText } from './nft-text.js';
@@ -30,8 +30,11 @@ export function readRuleset(text: string): RulesetSnapshot {
       return parseNftJson(text);
     case 'iptables-save':
       return parseIptablesSave(text);
-    case 'iptables-S':
-      return parseIptablesS(text, guessIptablesSTable(text));
+    case 'iptables-S': {
+      const parts = splitIptablesS(text);
+      if (parts.length < 2) return parseIptablesS(text, guessIptablesSTable(text));
+      return parts.map((p) => parseIptablesS(p.text, p.table)).reduce(mergeSnapshots);
+    }
     case 'nft-text':
       return parseNftText(text);
     case 'unknown': {

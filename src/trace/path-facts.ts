@@ -58,7 +58,7 @@ function workOut(node: PathNode, backend: Dialect, index: RuleIndex | undefined,
   // Chains the ruleset says the packet must have met next: without them the trace is cut short too.
   const missed = index === undefined || cut ? [] : missedChains(steps, index);
   const pass = passThroughOf(steps, stepNat, index);
-  const { verdict, index: decided } = finalVerdict(steps, pass, cut || missed.length > 0);
+  const { verdict, index: decided } = finalVerdict(steps, pass, cut || missed.length > 0, index !== undefined);
   const shortOf = verdict.action === 'unknown' && missed.length > 0 ? missedText(missed) : null;
   return {
     kernlog: backend === 'kernlog',

@@ -17,6 +17,17 @@ export type PassThrough = (i: number) => boolean;
 
 const NEVER: PassThrough = () => false;
 
+/**
+ * Whether the kernel went on evaluating after this last step (the trace was cut short). With a ruleset, a last step
+ * of raw, mangle or nat whose verdict is not known (a kernel-log line of a table the ruleset leaves out: `iptables -S` dumps filter
+ * only) is taken as the end of the packet's path, not a cut: those tables pass packets on, and a nat rule that
+ * matches last is a NAT target's (a jump, LOG or MARK would have been followed by more lines).
+ */
+function goesOn(last: TraceStep, withRules: boolean): boolean {
+  if (withRules && last.verdict === 'unknown' && PASS_THROUGH.has(last.table)) return false;
+  return GOES_ON.has(last.verdict);
+}
+
 /** True for the tracer's own table (fwtrace_<session>, or a capture's), whose accept decides nothing. */
 export function isTracerTable(table: string): boolean {
   return table.startsWith('fwtrace');
@@ -54,13 +65,15 @@ export function finalVerdict(
   steps: readonly TraceStep[],
   passThrough: PassThrough = NEVER,
   cut = false,
+  /** A ruleset was given: a last step of raw, mangle or nat with no known verdict ends the path (see goesOn). */
+  withRules = false,
 ): { verdict: FinalVerdict; index: number } {
   const index = decidingStep(steps, passThrough);
   const step = steps[index];
   if (!step) return { verdict: UNDECIDED, index };
   // A drop is final wherever it is seen; an accept only when nothing was left to evaluate.
   const last = steps[steps.length - 1]!;
-  if (!TERMINAL.has(step.verdict) && (cut || GOES_ON.has(last.verdict))) return { verdict: UNDECIDED, index: -1 };
+  if (!TERMINAL.has(step.verdict) && (cut || goesOn(last, withRules))) return { verdict: UNDECIDED, index: -1 };
   const action = step.verdict as FinalAction;
   return {
     verdict: {

@@ -59,3 +59,46 @@ describe('mergeSnapshots', () => {
     });
   });
 });
+
+describe('iptables -S of several tables in one file', () => {
+  const chains = (text: string): string[] => readRuleset(text).chains.map((c) => `${c.family} ${c.table}/${c.chain}`);
+
+  it('a -P after other lines starts the next table, guessed from its built-in chains', () => {
+    const text = [
+      '-P PREROUTING ACCEPT',
+      '-P OUTPUT ACCEPT',
+      '-A PREROUTING -p tcp -j CT --notrack',
+      '-P PREROUTING ACCEPT',
+      '-P INPUT ACCEPT',
+      '-P OUTPUT ACCEPT',
+      '-P POSTROUTING ACCEPT',
+      '-A POSTROUTING -o eth0 -j MASQUERADE',
+      '-P INPUT DROP',
+      '-P FORWARD DROP',
+      '-P OUTPUT ACCEPT',
+      '-A FORWARD -p tcp --dport 80 -j ACCEPT',
+    ].join('\n');
+    expect(chains(text)).toEqual([
+      'ip raw/PREROUTING',
+      'ip raw/OUTPUT',
+      'ip nat/PREROUTING',
+      'ip nat/INPUT',
+      'ip nat/OUTPUT',
+      'ip nat/POSTROUTING',
+      'ip filter/INPUT',
+      'ip filter/FORWARD',
+      'ip filter/OUTPUT',
+    ]);
+  });
+
+  it('iptables -S then ip6tables -S: two filter tables, one per family; a second of one family is security', () => {
+    const v4 = '-P INPUT DROP\n-P FORWARD DROP\n-P OUTPUT ACCEPT\n-A INPUT -s 10.0.0.0/8 -j ACCEPT';
+    const v6 = '-P INPUT DROP\n-P FORWARD DROP\n-P OUTPUT ACCEPT\n-A INPUT -s fd00::/8 -j ACCEPT';
+    const sec = '-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-A INPUT -s 10.1.0.0/16 -j ACCEPT';
+    expect(chains(`${v4}\n${v6}`).filter((c) => c.endsWith('/INPUT'))).toEqual(['ip filter/INPUT', 'ip6 filter/INPUT']);
+    expect(chains(`${v4}\n${sec}`).filter((c) => c.endsWith('/INPUT'))).toEqual([
+      'ip filter/INPUT',
+      'ip security/INPUT',
+    ]);
+  });
+});

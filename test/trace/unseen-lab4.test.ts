@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Trace } from '../../src/model/trace.js';
+import { readRuleset } from '../../src/ruleset/read-ruleset.js';
 import { replayText } from '../helpers/replay-text.js';
 
 const DIR = join(import.meta.dirname, '../fixtures/unseen4');
@@ -85,4 +86,34 @@ it('a parallel run (rejects, ICMP errors, NAT both ways): one trace per logged p
     const bases = t.steps.filter((s) => s.kind === 'policy').map((s) => `${s.table}:${s.chain}`);
     expect(new Set(bases).size).toBe(bases.length);
   }
+});
+
+describe('rulesets as `iptables -S` prints them', () => {
+  const WEB =
+    'accepted by rule 2 of filter/LVL3 (-A LVL3 -p tcp -m tcp --dport 80 -m comment --comment "web allow with spaces" -j ACCEPT), reached from FORWARD rule 303 -> LVL1 rule 3 -> LVL2 rule 2';
+
+  it.each([
+    ['iptables-save -c', 'web.iptables-save.txt'],
+    ['iptables -S (filter only: the raw, mangle and nat lines have no known verdict)', 'web.iptables-S.txt'],
+    ['iptables -t T -S of four tables, one after the other', 'web.iptables-S-all-tables.txt'],
+  ])('a forwarded SYN with %s', (_, rules) => {
+    expect(replay('web-syn.dmesg.txt', rules).map((t) => t.explanation)).toEqual([WEB]);
+  });
+
+  it('the per-table parts of a concatenated dump get their own tables', () => {
+    const tables = readRuleset(read('web.iptables-S-all-tables.txt')).chains.map((c) => `${c.table}/${c.chain}`);
+    expect(tables).toEqual(
+      expect.arrayContaining(['raw/PREROUTING', 'mangle/FORWARD', 'nat/POSTROUTING', 'filter/LVL3']),
+    );
+    expect(tables.filter((t) => t === 'filter/FORWARD')).toHaveLength(1);
+    expect(tables).not.toContain('filter/PREROUTING');
+  });
+});
+
+it('near misses reach past 300 generated rules: the same as without them, 300 positions on', () => {
+  const closest = (rules: string): number[] =>
+    replay('hashlimit-drop.dmesg.txt', rules).flatMap((t) => t.why!.nearMisses.map((m) => m.rule.position ?? 0));
+  const short = closest('hashlimit-short.iptables-save.txt');
+  expect(short.length).toBeGreaterThan(0);
+  expect(closest('hashlimit.iptables-save.txt')).toEqual(short.map((p) => p + 300));
 });
