@@ -63,22 +63,37 @@ function expand(scope: Scope, rule: RuleInfo, depth: number, seen: ReadonlySet<s
     scope.count++;
     return [{ via: [], matches: own, blockers: [] }];
   }
-  if ((rule.action !== 'jump' && rule.action !== 'goto') || rule.target === null) return [];
-  if (depth >= MAX_DEPTH || seen.has(rule.target)) return [];
-  const sub = scope.index.chain(scope.family, scope.table, rule.target);
-  if (sub === undefined) return [];
-  const inner = new Set([...seen, rule.target]);
   const out: Path[] = [];
-  sub.rules.forEach((k, i) => {
-    for (const p of expand(scope, k, depth + 1, inner)) {
-      out.push({
-        via: [{ chain: sub.chain, rule: k }, ...p.via],
-        matches: [...own, ...p.matches],
-        blockers: [...blockersBefore(scope, sub, i, inner), ...p.blockers],
-      });
-    }
-  });
+  for (const target of targetsOf(rule)) {
+    if (depth >= MAX_DEPTH || seen.has(target)) continue;
+    const sub = scope.index.chain(scope.family, scope.table, target);
+    if (sub === undefined) continue;
+    const inner = new Set([...seen, target]);
+    sub.rules.forEach((k, i) => {
+      for (const p of expand(scope, k, depth + 1, inner)) {
+        out.push({
+          via: [{ chain: sub.chain, rule: k }, ...p.via],
+          matches: [...own, ...p.matches],
+          blockers: [...blockersBefore(scope, sub, i, inner), ...p.blockers],
+        });
+      }
+    });
+  }
   return out;
+}
+
+/** `key : jump NAME` / `key : goto NAME` elements of an nft verdict map. */
+const VMAP_TARGET = /:\s*(?:jump|goto)\s+("[^"]+"|[^\s,}]+)/g;
+
+/**
+ * The chains a rule may send the packet to: its jump or goto target, or every chain its verdict map (`ip saddr vmap
+ * { 10.0.0.2 : jump from_cli, ... }`) names; the map's key stays one condition fwtrace cannot compare.
+ */
+function targetsOf(rule: RuleInfo): string[] {
+  if ((rule.action === 'jump' || rule.action === 'goto') && rule.target !== null) return [rule.target];
+  if (rule.action !== 'unknown' || !/\bvmap\b/.test(rule.text)) return [];
+  const names = [...rule.text.matchAll(VMAP_TARGET)].map((m) => (m[1] ?? '').replace(/^"|"$/g, ''));
+  return [...new Set(names)];
 }
 
 /** Rules before position `i` of `chain` that end the chain (drop, reject, return, goto) or jump somewhere that may. */
