@@ -1,5 +1,5 @@
 // One sentence a person can act on: what decided, where, reached how, with which NAT. Pure; no I/O.
-import type { Dialect } from '../model/common.js';
+import type { Dialect, Hook } from '../model/common.js';
 import type { FinalVerdict, NatRewrite, StepRule, TraceStep } from '../model/trace.js';
 import { pathSteps } from '../explain/why.js';
 
@@ -68,8 +68,13 @@ export function explainTail(nat: readonly NatRewrite[], extra: ExplainExtra): st
   return `${natText}${extra.kube === null ? '' : `, ${extra.kube}`}${extra.closest === null ? '' : `; closest: ${extra.closest}`}`;
 }
 
+/** ` in prerouting`; '' when the hook is not known (an nft chain without a ruleset): never `in unknown`. */
+export function inHook(hook: Hook): string {
+  return hook === 'unknown' ? '' : ` in ${hook}`;
+}
+
 function describeNat(n: NatRewrite): string {
-  return `${n.kind.toUpperCase()} ${n.from} -> ${n.to ?? 'the address of the out interface'} in ${n.hook}`;
+  return `${n.kind.toUpperCase()} ${n.from} -> ${n.to ?? 'the address of the out interface'}${inHook(n.hook)}`;
 }
 
 function undecided(steps: readonly TraceStep[], backend: Dialect, shortOf: string | null): string {

@@ -6,6 +6,7 @@ import type { CannotCompare, KubeService, NatRewrite, RuleRef, StepRule, Trace, 
 import { kubeText } from '../explain/describe.js';
 import { chainOwner } from '../explain/owner.js';
 import { endpoint } from '../trace/address.js';
+import { inHook } from '../trace/explain.js';
 
 /** How a verdict is coloured: accept green, drop and reject red, anything else yellow. */
 export type Tone = 'good' | 'bad' | 'other' | 'plain';
@@ -55,7 +56,7 @@ export function natText(n: NatRewrite): string {
     n.chain !== null
       ? ` by ${n.table}/${n.chain}${n.rule?.position != null ? ` rule ${n.rule.position}` : ''}`
       : ' (existing conntrack mapping)';
-  return `${n.kind.toUpperCase()} ${n.from} -> ${n.to ?? '(out interface address)'} in ${n.hook}${by}`;
+  return `${n.kind.toUpperCase()} ${n.from} -> ${n.to ?? '(out interface address)'}${inHook(n.hook)}${by}`;
 }
 
 /** Steps grouped by hook, in path order (a hook may come back after routing, e.g. loopback). */

@@ -115,3 +115,9 @@ it('near misses follow a verdict map into the chains it jumps to', () => {
   );
   expect(t!.why!.cannotCompare.map((c) => c.rule.position)).toEqual([3]);
 });
+
+it('without a ruleset an nft chain has no known hook: NAT is told without `in unknown`', () => {
+  const explanations = replay('no-handles.nft-a-monitor.txt').traces.map((t) => t.explanation);
+  expect(explanations.filter((e) => e.includes(', after MASQUERADE ')).length).toBeGreaterThan(0);
+  expect(explanations.filter((e) => e.includes(' in unknown'))).toEqual([]);
+});

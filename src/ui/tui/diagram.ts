@@ -5,6 +5,7 @@ import { flowText, verdictTone } from '../view-model.js';
 import { Canvas, PENS, type Pen } from './canvas.js';
 import { diagramPath, type DiagramEdge, type DiagramNode, type DiagramPath } from './diagram-path.js';
 import { toneStyle } from './list-row.js';
+import { inHook } from '../../trace/explain.js';
 import { natSummary } from './path-lines.js';
 import { seg, type Glyphs, type Line, type Style } from './style.js';
 import { wrapLine } from './wrap.js';
@@ -100,6 +101,6 @@ export function diagramLines(t: Trace | null, o: { cols: number; glyphs: Glyphs 
     seg(`  ${t.explanation}`),
   ];
   out.push(...wrapLine(line, o.cols, 2));
-  for (const n of t.nat) out.push(...wrapLine([seg(natSummary(n), 'nat'), seg(` in ${n.hook}`, 'dim')], o.cols, 2));
+  for (const n of t.nat) out.push(...wrapLine([seg(natSummary(n), 'nat'), seg(inHook(n.hook), 'dim')], o.cols, 2));
   return out;
 }
