@@ -47,6 +47,8 @@ export function explainHead(
   backend: Dialect,
   /** Undecided because the trace ends short of these chains (`b/fwd_b at forward`), which the packet must meet. */
   shortOf: string | null = null,
+  /** A rule of another table at the same hook that accepted the packet before the deciding policy (-1: none). */
+  alsoBy = -1,
 ): string {
   const where = `${verdict.table ?? '?'}/${verdict.chain ?? '?'}`;
   if (verdict.action === 'unknown') return undecided(steps, backend, shortOf);
@@ -54,12 +56,20 @@ export function explainHead(
   if (verdict.by === 'policy') {
     const policy = verdict.action.toUpperCase();
     const why = verdict.action === 'drop' ? ': no rule accepted it' : '';
+    const first = steps[alsoBy];
+    if (first !== undefined) return `${how} by ${ruleWords(steps, alsoBy)}, and by the ${policy} policy of ${where}`;
     return `${how} by the ${policy} policy of ${where}${why}`;
   }
-  const text = verdict.rule?.text ? ` (${verdict.rule.text})` : '';
-  const path = jumpPath(steps, decided);
+  return `${how} by ${ruleWords(steps, decided)}`;
+}
+
+/** `rule 2 of filter/X (text), reached from FORWARD rule 3`: step i's rule, and the jumps that led to it. */
+function ruleWords(steps: readonly TraceStep[], i: number): string {
+  const s = steps[i]!;
+  const text = s.rule?.text ? ` (${s.rule.text})` : '';
+  const path = jumpPath(steps, i);
   const from = path.length > 0 ? `, reached from ${path.join(' -> ')}` : '';
-  return `${how} by ${ruleLabel(verdict.rule)} of ${where}${text}${from}`;
+  return `${ruleLabel(s.rule)} of ${s.table}/${s.chain}${text}${from}`;
 }
 
 /** The end of the sentence: the packet's NAT, its Kubernetes service, the closest near miss ('' for none). */

@@ -15,7 +15,7 @@ import { natStepIndexes } from './nat.js';
 import type { PathNode } from './path.js';
 import { protoFromRules } from './proto-hint.js';
 import { missedChains, missedText, unroutedHint } from './expected-chains.js';
-import { finalVerdict, type PassThrough } from './verdict.js';
+import { earlierAccept, finalVerdict, type PassThrough } from './verdict.js';
 
 export interface PathFacts {
   readonly kernlog: boolean;
@@ -71,7 +71,7 @@ function workOut(node: PathNode, backend: Dialect, index: RuleIndex | undefined,
     ruleProto: protoFromRules(steps),
     why: whyPath(verdict, steps, decided, index),
     kube: kubePath(steps, index),
-    head: explainHead(verdict, steps, decided, backend, shortOf),
+    head: explainHead(verdict, steps, decided, backend, shortOf, earlierAccept(steps, decided, pass)),
     unrouted: unroutedHint(steps, verdict, index),
   };
 }

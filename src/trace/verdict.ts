@@ -41,10 +41,30 @@ export function decidingStep(steps: readonly TraceStep[], passThrough: PassThrou
   for (let i = steps.length - 1; i >= 0; i--) {
     const s = steps[i]!;
     if (s.verdict !== 'accept') continue;
-    if (!PASS_THROUGH.has(s.table) && !isTracerTable(s.table) && !passThrough(i)) return i;
+    if (acceptCounts(s, i, passThrough)) return i;
     if (fallback < 0) fallback = i;
   }
   return fallback;
+}
+
+/** Whether step i's accept lets the packet through a filtering table (not one that only passes packets on). */
+function acceptCounts(s: TraceStep, i: number, passThrough: PassThrough): boolean {
+  return !PASS_THROUGH.has(s.table) && !isTracerTable(s.table) && !passThrough(i);
+}
+
+/**
+ * When a policy accepted the packet (step `decided`), a rule of another table at the same hook that accepted it
+ * first (two filtering tables on one hook: both must let it through, and the rule is what let it); -1 for none.
+ */
+export function earlierAccept(steps: readonly TraceStep[], decided: number, passThrough: PassThrough = NEVER): number {
+  const d = steps[decided];
+  if (d?.kind !== 'policy' || d.verdict !== 'accept') return -1;
+  for (let i = decided - 1; i >= 0; i--) {
+    const s = steps[i]!;
+    if (s.hook !== d.hook) return -1;
+    if (s.kind === 'rule' && s.verdict === 'accept' && s.table !== d.table && acceptCounts(s, i, passThrough)) return i;
+  }
+  return -1;
 }
 
 const UNDECIDED: FinalVerdict = Object.freeze({

@@ -121,3 +121,17 @@ it('without a ruleset an nft chain has no known hook: NAT is told without `in un
   expect(explanations.filter((e) => e.includes(', after MASQUERADE ')).length).toBeGreaterThan(0);
   expect(explanations.filter((e) => e.includes(' in unknown'))).toEqual([]);
 });
+
+it('two filtering tables on one hook: the rule of the first that let the packet through is named with the policy of the second', () => {
+  const { traces } = replay('no-handles.nft-a-monitor.txt', 'no-handles.ruleset.nft');
+  const forwarded = traces.filter((t) => t.verdict.chain === 'fwd_b' && t.verdict.action === 'accept');
+  expect(forwarded.length).toBeGreaterThan(0);
+  for (const t of forwarded)
+    expect(t.explanation).toMatch(
+      /^accepted by rule \d+ of a\/\w+ \([^)]*\)(, reached from fwd_a rule \d+)?, and by the ACCEPT policy of b\/fwd_b/,
+    );
+  // The verdict stays the last accept: both tables had to let it through.
+  expect(new Set(forwarded.map((t) => `${t.verdict.table}/${t.verdict.chain} ${t.verdict.by}`))).toEqual(
+    new Set(['b/fwd_b policy']),
+  );
+});
