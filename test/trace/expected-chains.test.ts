@@ -2,23 +2,17 @@
 // real captures of an rp_filter drop and a forwarding-off drop with the three readers. With a ruleset that hooks
 // chains at input and forward, the explanation says the packet was never seen there; the verdict stays
 // netfilter's accept. Packets that went on, and rulesets that leave a hook empty, get no such words.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Trace } from '../../src/model/trace.js';
 import { readRuleset } from '../../src/ruleset/read-ruleset.js';
 import { buildRuleIndex } from '../../src/ruleset/rule-index.js';
 import { UNROUTED_LEAD, withoutUnroutedHint } from '../../src/trace/expected-chains.js';
+import { fixtureReplay } from '../helpers/fixture-replay.js';
 import { replayText } from '../helpers/replay-text.js';
 
-const DIR = join(import.meta.dirname, '../fixtures/routing-drop');
-const read = (name: string): string => readFileSync(join(DIR, name), 'utf8');
-
-function replay(capture: string, ...rules: string[]): Trace[] {
-  const r = replayText(read(capture), { dumps: rules.map(read) });
-  expect(r.unparsed).toBe(0);
-  return r.traces;
-}
+const fixtures = fixtureReplay('routing-drop');
+const read = fixtures.read;
+const replay = (capture: string, ...rules: string[]): Trace[] => fixtures.replay(capture, ...rules).traces;
 
 const ROUTING =
   'the kernel dropped it on the way (rp_filter, no route, forwarding off, TTL expired), or events were lost';
@@ -38,31 +32,26 @@ describe('iptables rulesets (xtables-monitor, kernel log)', () => {
     `10.91.1.2>10.91.1.1 accept input: ${local}`,
   ];
 
-  it('xtables-monitor with iptables-nft-save (its rules found by their text: the save has no handles)', () => {
-    expect(summary(replay('xt.xtables-monitor.txt', 'xt.iptables-save.txt'))).toEqual(
-      expected(
-        'accepted by rule 1 of filter/FORWARD (-A FORWARD -p icmp -j ACCEPT)',
-        'accepted by rule 2 of filter/INPUT (-A INPUT -p icmp -j ACCEPT)',
-      ),
-    );
-  });
-
-  it('xtables-monitor with nft list ruleset (no handles there, nft syntax: the rules go by their handle)', () => {
-    expect(summary(replay('xt.xtables-monitor.txt', 'xt.ruleset.nft'))).toEqual(
-      expected(
+  const BY_POSITION = [
+    'accepted by rule 1 of filter/FORWARD (-A FORWARD -p icmp -j ACCEPT)',
+    'accepted by rule 2 of filter/INPUT (-A INPUT -p icmp -j ACCEPT)',
+  ] as const;
+  it.each([
+    // The save has no handles: rules are found by their text.
+    ['xtables-monitor with iptables-nft-save', 'xt.xtables-monitor.txt', 'xt.iptables-save.txt', BY_POSITION],
+    // No handles in the listing and nft syntax there: the rules go by the handle the trace names.
+    [
+      'xtables-monitor with nft list ruleset',
+      'xt.xtables-monitor.txt',
+      'xt.ruleset.nft',
+      [
         'accepted by rule handle 6 of filter/FORWARD (-A FORWARD -p icmp -j ACCEPT)',
         'accepted by rule handle 5 of filter/INPUT (-A INPUT -p icmp -j ACCEPT)',
-      ),
-    );
-  });
-
-  it('dmesg (iptables-legacy) with iptables-legacy-save', () => {
-    expect(summary(replay('legacy.dmesg.txt', 'legacy.iptables-save.txt'))).toEqual(
-      expected(
-        'accepted by rule 1 of filter/FORWARD (-A FORWARD -p icmp -j ACCEPT)',
-        'accepted by rule 2 of filter/INPUT (-A INPUT -p icmp -j ACCEPT)',
-      ),
-    );
+      ],
+    ],
+    ['dmesg (iptables-legacy) with iptables-legacy-save', 'legacy.dmesg.txt', 'legacy.iptables-save.txt', BY_POSITION],
+  ] as const)('%s', (_, capture, rules, [forward, local]) => {
+    expect(summary(replay(capture, rules))).toEqual(expected(forward, local));
   });
 
   it('without a ruleset nothing says which hooks have chains: no hint', () => {

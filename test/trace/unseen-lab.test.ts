@@ -1,20 +1,12 @@
 // Captures from a lab fwtrace's own lab code never saw (test/fixtures/unseen/README.md): its own namespaces, names,
 // tables and chains (an nft nat chain in a table called `unseen_nat`), checked against what the kernel's counters
 // and a packet capture showed. Each case is one of the mistakes that review found, now fixed.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Trace } from '../../src/model/trace.js';
-import { replayText } from '../helpers/replay-text.js';
+import { fixtureReplay } from '../helpers/fixture-replay.js';
 
-const DIR = join(import.meta.dirname, '../fixtures/unseen');
-const read = (name: string): string => readFileSync(join(DIR, name), 'utf8');
-
-function replay(capture: string, ...rules: string[]): Trace[] {
-  const r = replayText(read(capture), { dumps: rules.map(read) });
-  expect(r.unparsed).toBe(0);
-  return r.traces;
-}
+const fixtures = fixtureReplay('unseen');
+const replay = (capture: string, ...rules: string[]): Trace[] => fixtures.replay(capture, ...rules).traces;
 
 function byId(traces: readonly Trace[], id: string): Trace {
   const t = traces.find((x) => x.id === id);

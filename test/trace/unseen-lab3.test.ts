@@ -1,20 +1,11 @@
 // Captures from a third review lab (test/fixtures/unseen3/README.md): native nft with two filter tables on one hook,
 // the same rule text twice in a chain, and traces that print handles read with rulesets that have none. Each case is
 // a mistake that review found, now fixed, checked against the rules' own counters.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Trace } from '../../src/model/trace.js';
-import { replayText } from '../helpers/replay-text.js';
+import { fixtureReplay } from '../helpers/fixture-replay.js';
 
-const DIR = join(import.meta.dirname, '../fixtures/unseen3');
-const read = (name: string): string => readFileSync(join(DIR, name), 'utf8');
-
-function replay(capture: string, ...rules: string[]): { traces: Trace[]; lost: number } {
-  const r = replayText(read(capture), { dumps: rules.map(read) });
-  expect(r.unparsed).toBe(0);
-  return r;
-}
+const { replay } = fixtureReplay('unseen3');
 
 const where = (t: Trace): string =>
   `${t.id} ${t.verdict.action} ${t.verdict.table}/${t.verdict.chain} ${t.verdict.rule?.position ?? t.verdict.by}`;

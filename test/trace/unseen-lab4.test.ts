@@ -1,21 +1,15 @@
 // Kernel-log captures from a fourth review lab (test/fixtures/unseen4/README.md): packets whose lines carry the same
 // fingerprint (kernel-made resets and ICMP errors: IP id 0, one length; IPv6 neighbour discovery: flow label 0) must
 // stay apart, even when their lines interleave, while one packet's lines still join across NAT.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Trace } from '../../src/model/trace.js';
 import { readRuleset } from '../../src/ruleset/read-ruleset.js';
+import { fixtureReplay } from '../helpers/fixture-replay.js';
 import { replayText } from '../helpers/replay-text.js';
 
-const DIR = join(import.meta.dirname, '../fixtures/unseen4');
-const read = (name: string): string => readFileSync(join(DIR, name), 'utf8');
-
-function replay(capture: string, ...rules: string[]): Trace[] {
-  const r = replayText(read(capture), { dumps: rules.map(read) });
-  expect(r.unparsed).toBe(0);
-  return r.traces;
-}
+const fixtures = fixtureReplay('unseen4');
+const read = fixtures.read;
+const replay = (capture: string, ...rules: string[]): Trace[] => fixtures.replay(capture, ...rules).traces;
 
 const chains = (t: Trace): string => t.steps.map((s) => `${s.table}:${s.chain}`).join(' ');
 const endpoints = (p: Trace['packet']): string => `${p.src}:${p.sport ?? '-'} > ${p.dst}:${p.dport ?? '-'}`;
