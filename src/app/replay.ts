@@ -42,12 +42,15 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
   for (const f of [...cfg.files, ...cfg.rules]) await checkReadable(f);
   const index = await loadRules(cfg.rules, (message) => renderer.handle({ kind: 'warning', message }));
   let traces = 0;
+  let headless = 0;
   const assembler = new Assembler({ index, idle: IDLE_LINES, maxOpen: MAX_OPEN, ordered: true });
   const emit = (done: readonly Trace[]): void => {
     // Most events complete no trace: an indexed loop then costs nothing (for...of would make an iterator).
     for (let i = 0; i < done.length; i++) {
+      const trace = done[i]!;
       traces++;
-      renderer.handle({ kind: 'trace', trace: done[i]! });
+      if (startsPastRaw(trace)) headless++;
+      renderer.handle({ kind: 'trace', trace });
     }
   };
   const out: EventSink = {
@@ -60,7 +63,21 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
   const stats = { ...counted, traces, lost: assembler.stats.lost };
   for (const text of assembler.stats.readerErrors)
     renderer.handle({ kind: 'warning', message: `reader said: ${text}` });
+  if (headless > 0) renderer.handle({ kind: 'warning', message: headlessWarning(headless, index !== undefined) });
   renderer.handle({ kind: 'stats', stats, final: true });
+}
+
+/** A kernel-log trace whose first line is not in the raw table, where `-j TRACE` (valid there only) starts every packet. */
+function startsPastRaw(t: Trace): boolean {
+  return t.backend === 'kernlog' && t.steps.length > 0 && t.steps[0]!.table !== 'raw';
+}
+
+function headlessWarning(n: number, withRules: boolean): string {
+  const traces = n === 1 ? '1 kernel-log trace begins' : `${n} kernel-log traces begin`;
+  const rules = withRules
+    ? ', or the ruleset given is not the one the capture ran through (a rule added since made an earlier line of the packet look final)'
+    : '';
+  return `${traces} past the raw table, where TRACE starts every packet: its first lines are missing from the capture${rules}`;
 }
 
 /** Reads and parses the files into out; the parse counts, or null when the reader of the output went away first. */

@@ -23,7 +23,7 @@ export class RecentTraces {
 
   /**
    * The open trace a new id entering a base chain at `hook` with `packet` continues, or undefined: one of the
-   * last ones touched, of the same reader, not finished, stopped at an earlier hook, on the same packet.
+   * last ones touched, of the same reader, not finished, stopped at an earlier (or unknown) hook, on the same packet.
    */
   continued(source: string, hook: Hook, packet: PacketInfo): TraceBuilder | undefined {
     // A packet starts its path at prerouting or output (ingress): a new id there is a new packet.
@@ -31,8 +31,9 @@ export class RecentTraces {
     for (let k = 1; k <= RECENT; k++) {
       const b = this.ring[(this.next + RECENT - k) % RECENT];
       if (b === null || b === undefined) return undefined;
-      if (b.backend !== source || b.done || b.closed || b.hook === 'unknown') continue;
-      if (hookRank(b.hook) >= hookRank(hook)) continue;
+      if (b.backend !== source || b.done || b.closed) continue;
+      // A hook not known (an nft chain of any name, no ruleset) is taken for an earlier one: the packet decides.
+      if (b.hook !== 'unknown' && hookRank(b.hook) >= hookRank(hook)) continue;
       const seen = b.sightings[b.sightings.length - 1]?.packet;
       if (seen !== undefined && samePacket(seen, packet)) return b;
     }

@@ -76,6 +76,9 @@ function workOut(node: PathNode, backend: Dialect, index: RuleIndex | undefined,
   };
 }
 
+/** The names kube-proxy (nftables mode) and firewalld give their nat base chains. */
+const NAT_CHAIN_NAME = /^nat[-_](?:prerouting|input|output|postrouting)$/i;
+
 /**
  * Accepts that only pass the packet on, beyond iptables' fixed table names: in an nft chain of type `nat` or
  * `route` (the ruleset says so; a user chain takes the type of the base chain that led to it), or in a chain where
@@ -94,7 +97,9 @@ function passThroughOf(
   return (i) => {
     const s = steps[i]!;
     if (natChains.has(key(s))) return true;
-    if (index === undefined) return false;
+    // Without the ruleset, a base chain named for a nat hook (kube-proxy's `nat-postrouting`) is taken for one.
+    if (index === undefined || index.chain(s.family, s.table, s.chain) === undefined)
+      return NAT_CHAIN_NAME.test(s.chain);
     // The base chain this step runs under: its own, or the last base chain of its table before it.
     for (let j = i; j >= 0; j--) {
       const b = steps[j]!;

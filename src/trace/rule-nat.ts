@@ -2,9 +2,13 @@
 import type { RuleNat } from '../model/ruleset.js';
 
 const IPT = /-j (DNAT|SNAT|MASQUERADE|REDIRECT)\b(?:.*?--to-(?:destination|source|ports) (\S+))?/;
-const NFT = /\b(dnat|snat|masquerade|redirect)\b(?:(?: ip6?)? to (\S+))?/;
-/** What names the words without being a NAT statement: `ct status dnat` (a match), quoted comments. */
-const NOT_STATEMENTS = /\bct status\s+(?:!=\s*)?(?:\{[^}]*\}|\S+)|"[^"]*"/g;
+// A whole word: not part of a chain name like kube-proxy's `mark-for-masquerade`.
+const NFT = /(?<![\w-])(dnat|snat|masquerade|redirect)(?![\w-])(?:(?: ip6?)? to (\S+))?/;
+/**
+ * What names the words without being a NAT statement: `ct status dnat` (a match), quoted comments, the chain of a
+ * `jump` or `goto`.
+ */
+const NOT_STATEMENTS = /\bct status\s+(?:!=\s*)?(?:\{[^}]*\}|\S+)|"[^"]*"|\b(?:jump|goto)\s+\S+/g;
 
 /** Reads `-j DNAT --to-destination X` or `dnat to X` style text; null when the rule does no NAT. */
 export function natFromRuleText(text: string | null): RuleNat | null {

@@ -112,6 +112,20 @@ describe('fwtrace replay (built CLI)', () => {
     expect(r.stderr).toBe('');
   });
 
+  it('kernel-log traces that begin past the raw table (a ruleset newer than the capture) get a warning', () => {
+    const warnings = (rules: string): string[] =>
+      runCli(['replay', 'test/fixtures/unseen4/web-syn.dmesg.txt', '--rules', rules, '--json'])
+        .stdout.trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; message?: string })
+        .filter((r) => r.type === 'warning')
+        .map((r) => r.message ?? '');
+    expect(warnings('test/fixtures/unseen4/web.iptables-save.txt')).toEqual([]);
+    expect(warnings('test/fixtures/unseen4/web.iptables-save-drifted.txt')).toEqual([
+      '1 kernel-log trace begins past the raw table, where TRACE starts every packet: its first lines are missing from the capture, or the ruleset given is not the one the capture ran through (a rule added since made an earlier line of the packet look final)',
+    ]);
+  });
+
   it('a missing file is bad usage: exit 2, one line, no stack', () => {
     const r = runCli(['replay', join(tmp, 'nope.txt')]);
     expect(r.status).toBe(2);
