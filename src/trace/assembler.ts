@@ -60,20 +60,25 @@ function headerScore(b: TraceBuilder, e: LogStep, hook: Hook): number {
   const p = e.packet;
   if (was === null || was === p) return EQUAL;
   const agree = sameFields(was, p) + (was.inner && p.inner ? sameFields(was.inner, p.inner) : 0);
-  const all = 4 + (was.inner && p.inner ? 4 : 0);
+  const all = FIELDS + (was.inner && p.inner ? FIELDS : 0);
   if (agree === all) return EQUAL;
   const natMayHaveRun = b.lastTable === 'nat' || hook !== b.hook;
+  // NAT rewrites one side's address and port (an echo id too, which belongs to neither side: not looked at here).
   const oneSideKept = (was.src === p.src && was.sport === p.sport) || (was.dst === p.dst && was.dport === p.dport);
   return natMayHaveRun && oneSideKept ? agree : -1;
 }
 
-/** How many of src, dst, sport, dport two packets share. */
+/** The header fields compared: src, dst, sport, dport, and the ICMP echo id (NAT remaps it like a port). */
+const FIELDS = 5;
+
+/** How many of the FIELDS two packets share. */
 function sameFields(a: PacketInfo, b: PacketInfo): number {
   return (
     (a.src === b.src ? 1 : 0) +
     (a.dst === b.dst ? 1 : 0) +
     (a.sport === b.sport ? 1 : 0) +
-    (a.dport === b.dport ? 1 : 0)
+    (a.dport === b.dport ? 1 : 0) +
+    (a.icmpId === b.icmpId ? 1 : 0)
   );
 }
 

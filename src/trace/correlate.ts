@@ -11,11 +11,13 @@ export function netlinkKey(traceId: string): string {
 }
 
 /**
- * Kernel-log lines carry no id. The fingerprint leaves out addresses, ports and TTL, which NAT and forwarding
- * rewrite, and keeps what stays: IP id (IPv4) or flow label (IPv6), length, TCP sequence, ICMP id and sequence.
+ * Kernel-log lines carry no id. The fingerprint leaves out addresses, ports, the ICMP echo id and TTL, which NAT and
+ * forwarding rewrite (conntrack remaps an echo id two hosts behind one MASQUERADE share), and keeps what stays: IP id
+ * (IPv4) or flow label (IPv6), length, TCP sequence, ICMP type and sequence. Packets it cannot tell apart are told
+ * apart by their headers (trace/assembler).
  */
 export function kernlogKey(p: PacketInfo): string {
-  return `k:${p.ipVersion ?? ''}|${p.proto ?? ''}|${p.ipId ?? ''}|${p.flowLabel ?? ''}|${p.len ?? ''}|${p.tcpSeq ?? ''}|${p.icmpType ?? ''}|${p.icmpId ?? ''}|${p.icmpSeq ?? ''}`;
+  return `k:${p.ipVersion ?? ''}|${p.proto ?? ''}|${p.ipId ?? ''}|${p.flowLabel ?? ''}|${p.len ?? ''}|${p.tcpSeq ?? ''}|${p.icmpType ?? ''}|${p.icmpSeq ?? ''}`;
 }
 
 /** `family table chain`: identifies a base chain invocation within one trace. */

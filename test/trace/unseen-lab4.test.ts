@@ -111,3 +111,16 @@ it('near misses reach past 300 generated rules: the same as without them, 300 po
   expect(short.length).toBeGreaterThan(0);
   expect(closest('hashlimit.iptables-save.txt')).toEqual(short.map((p) => p + 300));
 });
+
+it('pings of two clients with one echo id behind MASQUERADE (conntrack remaps one id): one trace per packet', () => {
+  const lab5 = fixtureReplay('unseen5');
+  const { traces } = lab5.replay('same-echo-id.dmesg.txt', 'same-echo-id.iptables-save.txt');
+  expect(traces).toHaveLength(40); // the TRACE rule's counter
+  const replies = traces.filter((t) => t.packet.src === '10.85.2.2');
+  expect(replies.map((t) => t.nat.map((n) => `${n.kind} ${n.from} -> ${n.to}`).join()).sort()).toEqual([
+    ...Array<string>(10).fill('dnat 10.85.2.1 -> 10.85.1.2'),
+    ...Array<string>(10).fill('dnat 10.85.2.1 -> 10.85.3.2'),
+  ]);
+  // Each reply's trace runs from prerouting to postrouting: none was cut where the echo id changed.
+  for (const t of replies) expect([t.steps[0]!.hook, t.steps.at(-1)!.hook]).toEqual(['prerouting', 'postrouting']);
+});
