@@ -56,7 +56,7 @@ export function withoutUnroutedHint(explanation: string): string {
 }
 
 /** `table/chain, table/chain`. */
-export function chainNames(chains: readonly ChainInfo[]): string {
+function chainNames(chains: readonly ChainInfo[]): string {
   return chains.map((c) => `${c.table}/${c.chain}`).join(', ');
 }
 

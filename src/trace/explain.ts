@@ -56,8 +56,8 @@ export function explainHead(
   if (verdict.by === 'policy') {
     const policy = verdict.action.toUpperCase();
     const why = verdict.action === 'drop' ? ': no rule accepted it' : '';
-    const first = steps[alsoBy];
-    if (first !== undefined) return `${how} by ${ruleWords(steps, alsoBy)}, and by the ${policy} policy of ${where}`;
+    if (steps[alsoBy] !== undefined)
+      return `${how} by ${ruleWords(steps, alsoBy)}, and by the ${policy} policy of ${where}`;
     return `${how} by the ${policy} policy of ${where}${why}`;
   }
   return `${how} by ${ruleWords(steps, decided)}`;

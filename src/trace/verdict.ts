@@ -19,9 +19,9 @@ const NEVER: PassThrough = () => false;
 
 /**
  * Whether the kernel went on evaluating after this last step (the trace was cut short). With a ruleset, a last step
- * of raw, mangle or nat whose verdict is not known (a kernel-log line of a table the ruleset leaves out: `iptables -S` dumps filter
- * only) is taken as the end of the packet's path, not a cut: those tables pass packets on, and a nat rule that
- * matches last is a NAT target's (a jump, LOG or MARK would have been followed by more lines).
+ * of raw, mangle or nat whose verdict is not known (a kernel-log line of a table the ruleset leaves out: `iptables
+ * -S` dumps filter only) is taken as the end of the packet's path, not a cut: those tables pass packets on, and a
+ * nat rule that matches last is a NAT target's (a jump, LOG or MARK would have been followed by more lines).
  */
 function goesOn(last: TraceStep, withRules: boolean): boolean {
   if (withRules && last.verdict === 'unknown' && PASS_THROUGH.has(last.table)) return false;
