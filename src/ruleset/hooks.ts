@@ -23,7 +23,7 @@ const XTABLES_CHAINS: ReadonlyMap<string, readonly string[]> = new Map([
 
 /** Chain-name prefixes that mean "<chain type>-<hook>" (kube-proxy `nat-prerouting`, firewalld `filter_INPUT`). */
 const TYPE_PREFIX =
-  /^(?:filter|nat|mangle|raw|security|route)[-_](prerouting|input|forward|output|postrouting|ingress|egress)$/i;
+  /^(filter|nat|mangle|raw|security|route)[-_](prerouting|input|forward|output|postrouting|ingress|egress)$/i;
 
 /** The hook word of a name (`input`, `INPUT`), or null. */
 export function hookFromName(name: string): Hook | null {
@@ -46,7 +46,12 @@ export function builtinHook(table: string, chain: string): Hook | null {
   const direct = hookFromName(chain);
   if (direct !== null) return direct;
   const m = TYPE_PREFIX.exec(chain);
-  return m?.[1] === undefined ? null : hookFromName(m[1]);
+  return m?.[2] === undefined ? null : hookFromName(m[2]);
+}
+
+/** The chain type a `<type>-<hook>` name gives (`nat` for kube-proxy's `nat-postrouting`), or null. */
+export function typeFromName(chain: string): string | null {
+  return TYPE_PREFIX.exec(chain)?.[1]?.toLowerCase() ?? null;
 }
 
 /** Priority of an xtables table's builtin chain (NF_IP_PRI_*), null for unknown tables. */

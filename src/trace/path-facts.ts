@@ -10,6 +10,7 @@ import { stepOwner } from '../explain/owner.js';
 import { whyPath, type WhyPath } from '../explain/why.js';
 import { chainKey } from './correlate.js';
 import { explainHead } from './explain.js';
+import { typeFromName } from '../ruleset/hooks.js';
 import { inferFromNext } from './kernlog-step.js';
 import { natStepIndexes } from './nat.js';
 import type { PathNode } from './path.js';
@@ -33,7 +34,7 @@ export interface PathFacts {
   readonly kube: KubePath | null;
   /** The explanation up to its per-packet tail (see trace/explain). */
   readonly head: string;
-  /** What the explanation ends with after the tail: '' or trace/unrouted's hint. */
+  /** What the explanation ends with after the tail: '' or the routing hint of trace/expected-chains. */
   readonly unrouted: string;
 }
 
@@ -76,9 +77,6 @@ function workOut(node: PathNode, backend: Dialect, index: RuleIndex | undefined,
   };
 }
 
-/** The names kube-proxy (nftables mode) and firewalld give their nat base chains. */
-const NAT_CHAIN_NAME = /^nat[-_](?:prerouting|input|output|postrouting)$/i;
-
 /**
  * Accepts that only pass the packet on, beyond iptables' fixed table names: in an nft chain of type `nat` or
  * `route` (the ruleset says so; a user chain takes the type of the base chain that led to it), or in a chain where
@@ -97,9 +95,9 @@ function passThroughOf(
   return (i) => {
     const s = steps[i]!;
     if (natChains.has(key(s))) return true;
-    // Without the ruleset, a base chain named for a nat hook (kube-proxy's `nat-postrouting`) is taken for one.
+    // Without the ruleset, a chain named `nat-<hook>` (kube-proxy's `nat-postrouting`) is taken for a nat chain.
     if (index === undefined || index.chain(s.family, s.table, s.chain) === undefined)
-      return NAT_CHAIN_NAME.test(s.chain);
+      return typeFromName(s.chain) === 'nat';
     // The base chain this step runs under: its own, or the last base chain of its table before it.
     for (let j = i; j >= 0; j--) {
       const b = steps[j]!;
