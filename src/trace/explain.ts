@@ -50,7 +50,7 @@ export function explainHead(
   /** A rule of another table at the same hook that accepted the packet before the deciding policy (-1: none). */
   alsoBy = -1,
 ): string {
-  const where = `${verdict.table ?? '?'}/${verdict.chain ?? '?'}`;
+  const where = steps[decided] ? tableChain(steps, decided) : `${verdict.table ?? '?'}/${verdict.chain ?? '?'}`;
   if (verdict.action === 'unknown') return undecided(steps, backend, shortOf);
   const how = PAST[verdict.action];
   if (verdict.by === 'policy') {
@@ -69,7 +69,17 @@ function ruleWords(steps: readonly TraceStep[], i: number): string {
   const text = s.rule?.text ? ` (${s.rule.text})` : '';
   const path = jumpPath(steps, i);
   const from = path.length > 0 ? `, reached from ${path.join(' -> ')}` : '';
-  return `${ruleLabel(s.rule)} of ${s.table}/${s.chain}${text}${from}`;
+  return `${ruleLabel(s.rule)} of ${tableChain(steps, i)}${text}${from}`;
+}
+
+/**
+ * `filter/INPUT`, or `inet filter/input` when the trace also passed a table of that name in another family
+ * (iptables-nft's `ip filter` next to a native `inet filter`): the sentence must say which one.
+ */
+function tableChain(steps: readonly TraceStep[], i: number): string {
+  const s = steps[i]!;
+  const twin = steps.some((o) => o.table === s.table && o.family !== s.family);
+  return `${twin ? `${s.family} ` : ''}${s.table}/${s.chain}`;
 }
 
 /** The end of the sentence: the packet's NAT, its Kubernetes service, the closest near miss ('' for none). */
@@ -90,7 +100,7 @@ function describeNat(n: NatRewrite): string {
 function undecided(steps: readonly TraceStep[], backend: Dialect, shortOf: string | null): string {
   const last = steps[steps.length - 1];
   if (!last) return 'no rule or policy was traced for this packet';
-  const chain = `${last.table}/${last.chain}`;
+  const chain = tableChain(steps, steps.length - 1);
   const label = ruleLabel(last.rule);
   const at = last.kind !== 'rule' ? chain : label === 'a rule' ? `a rule of ${chain}` : `${chain} ${label}`;
   // What that last step did, when known: the kernel went on from there (a jump, a rule that continues, ...).

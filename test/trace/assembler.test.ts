@@ -47,6 +47,22 @@ describe('Assembler (netlink events)', () => {
     expect(t!.explanation).toBe('dropped by the DROP policy of filter/FORWARD: no rule accepted it');
   });
 
+  it('names the family when the trace passed two tables of one name (iptables-nft ip filter, native inet filter)', () => {
+    const ipFwd = { table: 'filter', chain: 'FORWARD' };
+    const inetFwd = { table: 'filter', chain: 'forward', family: 'inet' as const };
+    const [dropped] = assemble([
+      pkt(ipFwd, SYN),
+      policy(ipFwd, 'accept'),
+      pkt(inetFwd, SYN),
+      rule(inetFwd, 'drop', 'tcp dport 5432 drop'),
+    ]);
+    expect(dropped!.explanation).toBe('dropped by a rule of inet filter/forward (tcp dport 5432 drop)');
+    const [byPolicy] = assemble([pkt(inetFwd, SYN), policy(inetFwd, 'accept'), pkt(ipFwd, SYN), policy(ipFwd, 'drop')]);
+    expect(byPolicy!.explanation).toBe('dropped by the DROP policy of ip filter/FORWARD: no rule accepted it');
+    const [alone] = assemble([pkt(inetFwd, SYN), policy(inetFwd, 'drop')]);
+    expect(alone!.explanation).toBe('dropped by the DROP policy of filter/forward: no rule accepted it');
+  });
+
   it('turns nft reject (reported as verdict drop) into reject', () => {
     const input = { table: 'filter', chain: 'input', family: 'inet' as const };
     const [t] = assemble([pkt(input, SYN), rule(input, 'drop', 'udp dport 9 reject')]);
