@@ -11,6 +11,7 @@ import type { StreamSink } from '../sys/stdout-sink.js';
 import { Assembler } from '../trace/assembler.js';
 import type { Renderer } from '../ui/renderer.js';
 import { LineFeed, readInto, type EventSink } from './replay-feed.js';
+import { UnmatchedRules } from './unmatched-rules.js';
 
 export interface ReplayConfig {
   readonly files: readonly string[];
@@ -43,6 +44,7 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
   const index = await loadRules(cfg.rules, (message) => renderer.handle({ kind: 'warning', message }));
   let traces = 0;
   let headless = 0;
+  const unmatched = index === undefined ? null : new UnmatchedRules(index);
   const assembler = new Assembler({ index, idle: IDLE_LINES, maxOpen: MAX_OPEN, ordered: true });
   const emit = (done: readonly Trace[]): void => {
     // Most events complete no trace: an indexed loop then costs nothing (for...of would make an iterator).
@@ -50,6 +52,7 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
       const trace = done[i]!;
       traces++;
       if (startsPastRaw(trace)) headless++;
+      unmatched?.see(trace);
       renderer.handle({ kind: 'trace', trace });
     }
   };
@@ -64,6 +67,8 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
   for (const text of assembler.stats.readerErrors)
     renderer.handle({ kind: 'warning', message: `reader said: ${text}` });
   if (headless > 0) renderer.handle({ kind: 'warning', message: headlessWarning(headless, index !== undefined) });
+  const notHeld = unmatched?.warning();
+  if (notHeld) renderer.handle({ kind: 'warning', message: notHeld });
   renderer.handle({ kind: 'stats', stats, final: true });
 }
 

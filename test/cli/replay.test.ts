@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Trace } from '../../src/model/trace.js';
 import { expectGolden } from '../helpers/golden.js';
 import { BIN, runCli } from './run-cli.js';
 
@@ -123,6 +124,31 @@ describe('fwtrace replay (built CLI)', () => {
     expect(warnings('test/fixtures/unseen4/web.iptables-save.txt')).toEqual([]);
     expect(warnings('test/fixtures/unseen4/web.iptables-save-drifted.txt')).toEqual([
       '1 kernel-log trace begins past the raw table, where TRACE starts every packet: its first lines are missing from the capture, or the ruleset given is not the one the capture ran through (a rule added since made an earlier line of the packet look final)',
+    ]);
+  });
+
+  it('rules the ruleset does not hold in their chain (nft -n trace, ruleset with names) get a warning', () => {
+    const dir = 'test/fixtures/numeric';
+    const run = (capture: string, rules: string): { positions: string[]; warnings: string[] } => {
+      const records = runCli(['replay', `${dir}/${capture}`, '--rules', `${dir}/${rules}`, '--json'])
+        .stdout.trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; message?: string; steps?: Trace['steps'] });
+      const positions = records.flatMap((r) =>
+        (r.steps ?? []).filter((s) => s.chain === 'in').map((s) => `${s.rule?.position ?? null}`),
+      );
+      return { positions, warnings: records.filter((r) => r.type === 'warning').map((r) => r.message ?? '') };
+    };
+    // Each monitor with the ruleset printed its way: every rule found, no warning.
+    expect(run('icmp-reject.nft-n-monitor.txt', 'ruleset-n.nft')).toEqual({
+      positions: ['1', '5', '3', '5', '4'],
+      warnings: [],
+    });
+    expect(run('icmp-reject.nft-monitor.txt', 'ruleset.nft').positions).toEqual(['1', '5', '3', '5', '4']);
+    const crossed = run('icmp-reject.nft-n-monitor.txt', 'ruleset.nft');
+    expect(crossed.positions).toEqual(['null', 'null', 'null', 'null', 'null']);
+    expect(crossed.warnings).toEqual([
+      '5 traces name rules the ruleset given does not hold in their chain (first: t/in "icmp type 8 counter accept"), so their positions, counters and near misses are missing: give the ruleset taken with the capture, printed as the trace was (nft -n list ruleset for nft -n monitor trace; nft -a list ruleset for rules traced by handle)',
     ]);
   });
 

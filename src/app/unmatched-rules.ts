@@ -1,0 +1,39 @@
+// Replay with a ruleset: rule steps the ruleset does not hold, though it holds their chain. Then positions,
+// counters and near misses are missing, and the user can fix it: the dump was taken later, or printed in another
+// form than the trace (`nft -n monitor trace` prints `icmp type 8` where `nft list ruleset` says `echo-request`).
+// Pure; no I/O.
+import type { RuleIndex } from '../model/ruleset.js';
+import type { Trace, TraceStep } from '../model/trace.js';
+
+export class UnmatchedRules {
+  private traces = 0;
+  private first: TraceStep | null = null;
+
+  constructor(private readonly index: RuleIndex) {}
+
+  /** Looks at a finished trace's rule steps. */
+  see(trace: Trace): void {
+    const steps = trace.steps;
+    for (let i = 0; i < steps.length; i++) {
+      const s = steps[i]!;
+      if (s.kind !== 'rule' || s.rule === null || s.rule.position !== null) continue;
+      if (!this.index.chain(s.family, s.table, s.chain)?.rules.length) continue;
+      this.traces++;
+      this.first ??= s;
+      return;
+    }
+  }
+
+  /** The warning for the end of the run, or null when every rule step was found. */
+  warning(): string | null {
+    const s = this.first;
+    if (s === null) return null;
+    const what = s.rule?.text ? `"${s.rule.text}"` : `handle ${s.rule?.handle ?? '?'}`;
+    const traces = this.traces === 1 ? '1 trace names' : `${this.traces} traces name`;
+    return (
+      `${traces} rules the ruleset given does not hold in their chain (first: ${s.table}/${s.chain} ${what}), ` +
+      'so their positions, counters and near misses are missing: give the ruleset taken with the capture, printed ' +
+      'as the trace was (nft -n list ruleset for nft -n monitor trace; nft -a list ruleset for rules traced by handle)'
+    );
+  }
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { UnmatchedRules } from '../../src/app/unmatched-rules.js';
+import { buildRuleIndex } from '../../src/ruleset/rule-index.js';
+import { readRuleset } from '../../src/ruleset/read-ruleset.js';
+import { replayText } from '../helpers/replay-text.js';
+
+const RULESET = `table inet t { # handle 7
+\tchain in { # handle 1
+\t\ttype filter hook input priority filter; policy drop;
+\t\ttcp dport 22 accept # handle 2
+\t}
+}
+`;
+
+const line = (id: string, body: string): string => `trace id ${id} inet t in ${body}`;
+const PACKET = 'packet: iif "lo" ip saddr 127.0.0.1 ip daddr 127.0.0.1 ip protocol tcp tcp sport 4000 tcp dport 22';
+
+function warningFor(trace: string): string | null {
+  const index = buildRuleIndex(readRuleset(RULESET));
+  const unmatched = new UnmatchedRules(index);
+  for (const t of replayText(trace, { dumps: [RULESET] }).traces) unmatched.see(t);
+  return unmatched.warning();
+}
+
+describe('UnmatchedRules', () => {
+  it('says nothing when every rule step was found in the ruleset', () => {
+    expect(
+      warningFor([line('a1', PACKET), line('a1', 'rule tcp dport 22 accept # handle 2 (verdict accept)')].join('\n')),
+    ).toBeNull();
+  });
+
+  it('names the first rule the ruleset does not hold, by handle when the trace gives no text, and counts traces', () => {
+    const trace = [
+      line('a1', PACKET),
+      line('a1', 'unknown rule handle 9 (verdict accept)'),
+      line('b2', PACKET),
+      line('b2', 'rule tcp dport 23 accept # handle 10 (verdict accept)'),
+    ].join('\n');
+    expect(warningFor(trace)).toMatch(
+      /^2 traces name rules the ruleset given does not hold in their chain \(first: t\/in handle 9\)/,
+    );
+  });
+
+  it('leaves out chains the ruleset does not have (a dump of other tables only)', () => {
+    const other =
+      'trace id c3 inet u in packet: iif "lo" ip saddr 127.0.0.1\ntrace id c3 inet u in rule accept (verdict accept)';
+    expect(warningFor(other)).toBeNull();
+  });
+});
