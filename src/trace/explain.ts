@@ -60,6 +60,8 @@ export function explainHead(
       return `${how} by ${ruleWords(steps, alsoBy)}, and by the ${policy} policy of ${where}`;
     return `${how} by the ${policy} policy of ${where}${why}`;
   }
+  if (steps[decided]?.verdict === 'queue' && verdict.action === 'accept')
+    return `queued to userspace by ${ruleWords(steps, decided)}, and let through: no listener on a bypass queue, or the listener accepted it`;
   return `${how} by ${ruleWords(steps, decided)}`;
 }
 

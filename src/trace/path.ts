@@ -4,7 +4,11 @@
 import type { RuleNat } from '../model/ruleset.js';
 import type { TraceStep } from '../model/trace.js';
 
-const TERMINAL: ReadonlySet<string> = new Set(['drop', 'reject', 'queue', 'stolen']);
+/**
+ * Verdicts after which the kernel says nothing more about the skb. Not `queue`: a packet queued with bypass and no
+ * listener, or one the listener accepted, goes on under the same trace id (trace/verdict reads what follows).
+ */
+const TERMINAL: ReadonlySet<string> = new Set(['drop', 'reject', 'stolen']);
 
 /** One step sequence: the path from the root to this node. Immutable but for its memo. */
 export class PathNode {

@@ -33,14 +33,22 @@ export function isTracerTable(table: string): boolean {
   return table.startsWith('fwtrace');
 }
 
+/**
+ * A queue step the packet came back from: more steps follow it (a `--queue-bypass` / `queue ... bypass` rule with
+ * no listener, or a listener that accepted it). Such a rule let the packet through, like an accept.
+ */
+export function queuedThrough(steps: readonly TraceStep[], i: number): boolean {
+  return steps[i]?.verdict === 'queue' && i < steps.length - 1;
+}
+
 /** Index of the deciding step, or -1 when no step decided anything. */
 export function decidingStep(steps: readonly TraceStep[], passThrough: PassThrough = NEVER): number {
-  const terminal = steps.findIndex((s) => TERMINAL.has(s.verdict));
+  const terminal = steps.findIndex((s, i) => TERMINAL.has(s.verdict) && !queuedThrough(steps, i));
   if (terminal >= 0) return terminal;
   let fallback = -1;
   for (let i = steps.length - 1; i >= 0; i--) {
     const s = steps[i]!;
-    if (s.verdict !== 'accept') continue;
+    if (s.verdict !== 'accept' && !queuedThrough(steps, i)) continue;
     if (acceptCounts(s, i, passThrough)) return i;
     if (fallback < 0) fallback = i;
   }
@@ -93,8 +101,10 @@ export function finalVerdict(
   if (!step) return { verdict: UNDECIDED, index };
   // A drop is final wherever it is seen; an accept only when nothing was left to evaluate.
   const last = steps[steps.length - 1]!;
-  if (!TERMINAL.has(step.verdict) && (cut || goesOn(last, withRules))) return { verdict: UNDECIDED, index: -1 };
-  const action = step.verdict as FinalAction;
+  const through = queuedThrough(steps, index);
+  if ((!TERMINAL.has(step.verdict) || through) && (cut || goesOn(last, withRules)))
+    return { verdict: UNDECIDED, index: -1 };
+  const action: FinalAction = through ? 'accept' : (step.verdict as FinalAction);
   return {
     verdict: {
       action,

@@ -1,0 +1,37 @@
+// Captures from an eighth review lab (test/fixtures/unseen8/README.md): a packet queued with --queue-bypass and no
+// listener goes on, under the same trace id, and is delivered.
+import { describe, expect, it } from 'vitest';
+import { fixtureReplay } from '../helpers/fixture-replay.js';
+import { replayText } from '../helpers/replay-text.js';
+
+const { read, replay } = fixtureReplay('unseen8');
+
+const READERS = [
+  ['xtables-monitor', 'queue-bypass.xtables-monitor.txt', 'queue-bypass.iptables-nft-save.txt'],
+  ['nft monitor trace', 'queue-bypass.nft-monitor.txt', 'queue-bypass.ruleset-a.nft'],
+  ['kernel log', 'queue-bypass.dmesg.txt', 'queue-bypass.iptables-legacy-save.txt'],
+] as const;
+
+describe.each(READERS)('NFQUEUE --queue-bypass without a listener (%s)', (_reader, capture, rules) => {
+  it('is one trace, accepted by the queue rule that let it through, then its reply', () => {
+    const traces = replay(capture, rules).traces;
+    expect(
+      traces.map((t) => `${t.verdict.action} ${t.verdict.table}/${t.verdict.chain} ${t.verdict.rule?.position}`),
+    ).toEqual(['accept filter/FORWARD 12', 'accept filter/FORWARD 2']);
+    const queued = traces[0]!;
+    expect(queued.steps.at(-1)).toMatchObject({ hook: 'postrouting', table: 'nat', kind: 'policy' });
+    expect(queued.explanation).toMatch(
+      /^queued to userspace by rule 12 of filter\/FORWARD \(.*\), and let through: no listener on a bypass queue, or the listener accepted it$/,
+    );
+  });
+
+  it('ends queued when nothing follows the queue verdict (no bypass: the kernel dropped it, or a listener has it)', () => {
+    const lines = read(capture).split('\n');
+    const cut = lines.findIndex((l) => /queue|0x38003|FORWARD:rule:12 /.test(l));
+    const traces = replayText(lines.slice(0, cut + 1).join('\n'), { dumps: [read(rules)] }).traces;
+    expect(traces.map((t) => `${t.verdict.action} ${t.verdict.table}/${t.verdict.chain}`)).toEqual([
+      'queue filter/FORWARD',
+    ]);
+    expect(traces[0]!.explanation).toMatch(/^queued to userspace by rule 12 of filter\/FORWARD/);
+  });
+});
