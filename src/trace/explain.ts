@@ -1,5 +1,6 @@
 // One sentence a person can act on: what decided, where, reached how, with which NAT. Pure; no I/O.
 import type { Dialect, Hook } from '../model/common.js';
+import type { RuleIndex } from '../model/ruleset.js';
 import type { FinalVerdict, NatRewrite, StepRule, TraceStep } from '../model/trace.js';
 import { pathSteps } from '../explain/why.js';
 
@@ -49,9 +50,11 @@ export function explainHead(
   shortOf: string | null = null,
   /** A rule of another table at the same hook that accepted the packet before the deciding policy (-1: none). */
   alsoBy = -1,
+  /** The ruleset given, if any: what an undecided kernel-log trace needs is said against it. */
+  index?: RuleIndex,
 ): string {
   const where = steps[decided] ? tableChain(steps, decided) : `${verdict.table ?? '?'}/${verdict.chain ?? '?'}`;
-  if (verdict.action === 'unknown') return undecided(steps, backend, shortOf);
+  if (verdict.action === 'unknown') return undecided(steps, backend, shortOf, index);
   const how = PAST[verdict.action];
   if (verdict.by === 'policy') {
     const policy = verdict.action.toUpperCase();
@@ -99,7 +102,12 @@ function describeNat(n: NatRewrite): string {
   return `${n.kind.toUpperCase()} ${n.from} -> ${n.to ?? 'the address of the out interface'}${inHook(n.hook)}`;
 }
 
-function undecided(steps: readonly TraceStep[], backend: Dialect, shortOf: string | null): string {
+function undecided(
+  steps: readonly TraceStep[],
+  backend: Dialect,
+  shortOf: string | null,
+  index: RuleIndex | undefined,
+): string {
   const last = steps[steps.length - 1];
   if (!last) return 'no rule or policy was traced for this packet';
   const chain = tableChain(steps, steps.length - 1);
@@ -112,8 +120,19 @@ function undecided(steps: readonly TraceStep[], backend: Dialect, shortOf: strin
       : ` (${last.kind === 'policy' ? 'policy ' : ''}${last.verdict}${last.target ? ` ${last.target}` : ''})`;
   const hint =
     backend === 'kernlog' && last.verdict === 'unknown'
-      ? '; kernel-log lines carry no verdict: give the ruleset (--rules iptables-save output) to decide'
+      ? logHint(last, index)
       : '; events were lost, the reader stopped, or the capture ends mid-packet';
   const short = shortOf === null ? '' : `, short of ${shortOf}, which every packet there meets next`;
   return `no verdict seen: the trace ends at ${at}${did}${short}${hint}`;
+}
+
+/** What a kernel-log trace whose last line has no known verdict needs: the ruleset, or the part of it that is missing. */
+function logHint(last: TraceStep, index: RuleIndex | undefined): string {
+  const save = last.family === 'ip6' ? 'ip6tables-save' : 'iptables-save';
+  if (index === undefined)
+    return `; kernel-log lines carry no verdict: give the ruleset (--rules ${save} output) to decide`;
+  const chain = index.chain(last.family, last.table, last.chain);
+  if (chain === undefined)
+    return `; kernel-log lines carry no verdict, and the ruleset given has no ${last.family} ${last.table}/${last.chain}: add ${save} output to decide`;
+  return `; kernel-log lines carry no verdict, and the ruleset given does not hold this ${last.kind} of ${last.table}/${last.chain}: give the dump taken with the capture`;
 }

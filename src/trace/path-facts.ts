@@ -72,7 +72,7 @@ function workOut(node: PathNode, backend: Dialect, index: RuleIndex | undefined,
     ruleProto: protoFromRules(steps),
     why: whyPath(verdict, steps, decided, index),
     kube: kubePath(steps, index),
-    head: explainHead(verdict, steps, decided, backend, shortOf, earlierAccept(steps, decided, pass)),
+    head: explainHead(verdict, steps, decided, backend, shortOf, earlierAccept(steps, decided, pass), index),
     unrouted: unroutedHint(steps, verdict, index),
   };
 }

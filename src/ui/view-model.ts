@@ -26,9 +26,14 @@ export function flowText(p: PacketInfo): string {
   return `${proto} ${endpoint(p.src, p.sport)} -> ${endpoint(p.dst, p.dport)}${icmp}${flags}`;
 }
 
-/** `eth0 -> eth1`, `eth0 -> (local)`, `(local) -> eth1`. */
-export function interfacesText(p: PacketInfo): string {
-  return `${p.iif || '(local)'} -> ${p.oif || (p.iif ? '(local)' : '?')}`;
+/**
+ * `eth0 -> eth1`, `eth0 -> (local)`, `(local) -> eth1`; `eth0 -> ?` for a packet with no out interface that never
+ * reached input (dropped before routing: at ingress or prerouting).
+ */
+export function interfacesText(t: Pick<Trace, 'packet' | 'steps'>): string {
+  const p = t.packet;
+  const local = t.steps.some((s) => s.hook === 'input');
+  return `${p.iif || '(local)'} -> ${p.oif || (p.iif && local ? '(local)' : '?')}`;
 }
 
 /** `rule 3`, `rule #12` (handle), or the step kind. */

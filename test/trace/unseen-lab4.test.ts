@@ -124,3 +124,37 @@ it('pings of two clients with one echo id behind MASQUERADE (conntrack remaps on
   // Each reply's trace runs from prerouting to postrouting: none was cut where the echo id changed.
   for (const t of replies) expect([t.steps[0]!.hook, t.steps.at(-1)!.hook]).toEqual(['prerouting', 'postrouting']);
 });
+
+describe('kernel-log traces left undecided by the ruleset given', () => {
+  const hints = (traces: readonly Trace[]): string[] => [
+    ...new Set(
+      traces
+        .filter((t) => t.verdict.action === 'unknown')
+        .map((t) => t.explanation.split('; ')[1]?.split(', after ')[0] ?? ''),
+    ),
+  ];
+
+  it('IPv6 lines with only the IPv4 dump: the ip6 chain is missing, ip6tables-save is asked for', () => {
+    const traces = replay('parallel.dmesg.txt', 'parallel.iptables-save.txt');
+    expect(hints(traces).sort()).toEqual([
+      'kernel-log lines carry no verdict, and the ruleset given has no ip6 filter/FORWARD: add ip6tables-save output to decide',
+      'kernel-log lines carry no verdict, and the ruleset given has no ip6 filter/INPUT: add ip6tables-save output to decide',
+      'kernel-log lines carry no verdict, and the ruleset given has no ip6 filter/OUTPUT: add ip6tables-save output to decide',
+    ]);
+    expect(hints(replay('parallel.dmesg.txt', 'parallel.iptables-save.txt', 'parallel.ip6tables-save.txt'))).toEqual(
+      [],
+    );
+  });
+
+  it('a chain the dump has without the rule the line names: the dump taken with the capture is asked for', () => {
+    const v4 = read('parallel.dmesg.txt')
+      .split('\n')
+      .filter((l) => l.includes(' SRC=10.84.1.2 ') && l.includes('filter:FORWARD:rule:'))
+      .slice(0, 1)
+      .join('\n');
+    const traces = replayText(v4, { dumps: ['*filter\n:FORWARD ACCEPT [0:0]\nCOMMIT\n'] }).traces;
+    expect(hints(traces)).toEqual([
+      'kernel-log lines carry no verdict, and the ruleset given does not hold this rule of filter/FORWARD: give the dump taken with the capture',
+    ]);
+  });
+});

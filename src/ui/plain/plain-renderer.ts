@@ -75,7 +75,7 @@ function tone(c: Colors, t: Tone, text: string): string {
 export function formatTrace(t: Trace, c: Colors): string {
   const lines: string[] = [];
   const time = t.time ? `  ${c.dim(t.time)}` : '';
-  lines.push(`${c.bold(`trace ${t.id}`)}  ${flowText(t.packet)}  ${interfacesText(t.packet)}${time}`);
+  lines.push(`${c.bold(`trace ${t.id}`)}  ${flowText(t.packet)}  ${interfacesText(t)}${time}`);
   for (const group of stepsByHook(t)) {
     lines.push(`  ${c.cyan(group.hook)}`);
     for (const s of group.steps) {

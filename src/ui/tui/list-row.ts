@@ -70,7 +70,7 @@ export function listRow(t: Trace, o: RowOptions): Line {
     seg(fit(String(o.seq), c.seq, e, true), 'dim'),
     seg(' '),
     ...(c.time > 0 ? [seg(fit(timeText(t, o.arrivedAt), c.time, e), 'dim'), seg(' ')] : []),
-    seg(fit(interfacesText(t.packet), c.ifaces, e)),
+    seg(fit(interfacesText(t), c.ifaces, e)),
     seg(' '),
     seg(fit(shortFlow(t), c.flow, e)),
     seg(' '),
@@ -83,7 +83,7 @@ export function listRow(t: Trace, o: RowOptions): Line {
 /** Lower-case text the `/` filter matches: addresses, ports, protocol, interfaces, verdict, tables and chains. */
 export function haystack(t: Trace): string {
   const p = t.packet;
-  const parts = [shortFlow(t), interfacesText(p), t.verdict.action, t.id];
+  const parts = [shortFlow(t), interfacesText(t), t.verdict.action, t.id];
   if (p.src) parts.push(p.src);
   if (p.dst) parts.push(p.dst);
   if (p.sport !== undefined) parts.push(String(p.sport));

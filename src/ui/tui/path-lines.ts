@@ -89,7 +89,7 @@ function natLine(n: NatRewrite, indent: number, o: PathOptions): Line[] {
 export function pathLines(t: Trace, o: PathOptions): Line[] {
   const out: Line[] = [];
   const push = (line: Line, hang: number): void => void out.push(...wrapLine(line, o.cols, hang));
-  push([seg(`trace ${t.id}  `, 'title'), seg(flowText(t.packet)), seg(`  ${interfacesText(t.packet)}`, 'dim')], 2);
+  push([seg(`trace ${t.id}  `, 'title'), seg(flowText(t.packet)), seg(`  ${interfacesText(t)}`, 'dim')], 2);
   const tableCol = Math.min(16, Math.max(0, ...t.steps.map((s) => width(s.table))));
   const chainAt = 2 + 2 + tableCol + 1;
   const decided = decidingStep(t);

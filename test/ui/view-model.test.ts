@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import type { Hook } from '../../src/model/common.js';
+import type { PacketInfo } from '../../src/model/packet.js';
+import type { TraceStep } from '../../src/model/trace.js';
+import { interfacesText } from '../../src/ui/view-model.js';
+
+const step = (hook: Hook): TraceStep => ({
+  hook,
+  family: 'ip',
+  table: 'filter',
+  chain: 'x',
+  kind: 'policy',
+  rule: null,
+  verdict: 'accept',
+  target: null,
+});
+const text = (packet: PacketInfo, ...hooks: Hook[]): string => interfacesText({ packet, steps: hooks.map(step) });
+
+describe('interfacesText', () => {
+  it('says where the packet came in and went out, (local) for this host', () => {
+    expect(text({ iif: 'eth0', oif: 'eth1' }, 'prerouting', 'forward')).toBe('eth0 -> eth1');
+    expect(text({ iif: 'eth0' }, 'prerouting', 'input')).toBe('eth0 -> (local)');
+    expect(text({ oif: 'eth1' }, 'output')).toBe('(local) -> eth1');
+  });
+
+  it('does not call a packet dropped before routing (ingress, prerouting) local: its way out is unknown', () => {
+    expect(text({ iif: 'fw-c' }, 'ingress')).toBe('fw-c -> ?');
+    expect(text({ iif: 'fw-c' }, 'prerouting')).toBe('fw-c -> ?');
+  });
+});
