@@ -32,8 +32,18 @@ export class UnmatchedRules {
     const traces = this.traces === 1 ? '1 trace names' : `${this.traces} traces name`;
     return (
       `${traces} rules the ruleset given does not hold in their chain (first: ${s.table}/${s.chain} ${what}), ` +
-      'so their positions, counters and near misses are missing: give the ruleset taken with the capture, printed ' +
-      'as the trace was (nft -n list ruleset for nft -n monitor trace; nft -a list ruleset for rules traced by handle)'
+      `so their positions, counters and near misses are missing: ${this.advice(s)}`
+    );
+  }
+
+  private advice(s: TraceStep): string {
+    const listed = this.index.chain(s.family, s.table, s.chain)?.rules[0];
+    // nft monitor trace prints iptables-nft rules in nft syntax; iptables-save cannot be matched against that.
+    if (s.rule?.text && !s.rule.text.startsWith('-') && listed?.text.startsWith('-A ') && listed.nftText === undefined)
+      return 'the trace prints them in nft syntax and the ruleset in iptables syntax: give nft -a list ruleset instead of iptables-save';
+    return (
+      'give the ruleset taken with the capture, printed as the trace was (nft -n list ruleset for nft -n monitor ' +
+      'trace; nft -a list ruleset for rules traced by handle)'
     );
   }
 }

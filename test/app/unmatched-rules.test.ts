@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { UnmatchedRules } from '../../src/app/unmatched-rules.js';
 import { buildRuleIndex } from '../../src/ruleset/rule-index.js';
@@ -45,5 +46,16 @@ describe('UnmatchedRules', () => {
     const other =
       'trace id c3 inet u in packet: iif "lo" ip saddr 127.0.0.1\ntrace id c3 inet u in rule accept (verdict accept)';
     expect(warningFor(other)).toBeNull();
+  });
+
+  it('tells nft syntax in the trace from iptables syntax in the dump (nft monitor trace of iptables-nft rules)', () => {
+    const dir = 'test/fixtures/captures/xtables';
+    const save = readFileSync(`${dir}/rules/db-denied/rules.iptables-save`, 'utf8');
+    const unmatched = new UnmatchedRules(buildRuleIndex(readRuleset(save)));
+    const capture = readFileSync(`${dir}/nft-monitor/db-denied.txt`, 'utf8');
+    for (const t of replayText(capture, { dumps: [save] }).traces) unmatched.see(t);
+    expect(unmatched.warning()).toMatch(
+      /: the trace prints them in nft syntax and the ruleset in iptables syntax: give nft -a list ruleset instead of iptables-save$/,
+    );
   });
 });
