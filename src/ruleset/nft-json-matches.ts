@@ -41,6 +41,14 @@ function fromMatch(v: unknown, text: string): RuleMatch[] {
     const implied = inner?.[0] === 'payload' ? impliedProto(str(prop(inner[1], 'protocol')), text) : null;
     return implied === null ? [unknownMatch(text)] : [implied, unknownMatch(text)];
   }
+  if (k === 'concat') {
+    // `ip daddr . tcp dport @pairs`: not compared, but a transport field still means only that protocol.
+    const implied = asList(lv)
+      .map((x) => single(x))
+      .map((x) => (x?.[0] === 'payload' ? impliedProto(str(prop(x[1], 'protocol')), text) : null))
+      .find((m) => m !== null);
+    return implied ? [implied, unknownMatch(text)] : [unknownMatch(text)];
+  }
   const lhs = selectorWords(k, lv);
   if (lhs === null) return [unknownMatch(text)];
   const [head, field] = lhs;

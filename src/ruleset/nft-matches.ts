@@ -141,13 +141,26 @@ function unknownSpan(tokens: readonly string[], i: number, out: RuleMatch[]): nu
     j++;
   }
   const text = tokens.slice(i, j).join(' ');
-  const head = tokens[i] ?? '';
-  // `tcp flags syn / syn,ack` still says: only tcp (a map lookup is not a match).
+  // `tcp flags syn / syn,ack` still says: only tcp, and so does a concatenation with a tcp field
+  // (`ip daddr . tcp dport @pairs`); a map lookup is not a match.
   const lookup = tokens.slice(i, j).some((t) => t === 'map' || t === 'vmap');
-  const implied = !lookup && tokens[i + 2] !== '.' && WORD.test(tokens[i + 1] ?? '') ? impliedProto(head, text) : null;
+  const implied = lookup ? null : transportOf(tokens, i, j, text);
   if (implied !== null) out.push(implied);
   out.push(unknownMatch(text));
   return j;
+}
+
+/**
+ * The protocol condition a transport-header field of the expression tokens[i, j) implies (its head, or one after a
+ * `.` of a concatenation: nft adds `meta l4proto` before loading it), or null.
+ */
+function transportOf(tokens: readonly string[], i: number, j: number, text: string): RuleMatch | null {
+  for (let k = i; k < j; k++) {
+    if (k > i && tokens[k - 1] !== '.') continue;
+    const implied = WORD.test(tokens[k + 1] ?? '') ? impliedProto(tokens[k] ?? '', text) : null;
+    if (implied !== null) return implied;
+  }
+  return null;
 }
 
 function startsExpression(tokens: readonly string[], j: number): boolean {

@@ -102,7 +102,7 @@ it('near misses follow a verdict map into the chains it jumps to', () => {
   expect(t!.explanation).toMatch(/^dropped by the DROP policy of a\/fwd_a: no rule accepted it/);
   const fromCli = t!.why!.nearMisses.find((m) => m.via.some((v) => v.chain === 'from_cli'));
   expect(fromCli?.text).toBe(
-    'rule 3 might accept it (via from_cli rule 1); cannot compare: ip saddr vmap { 10.83.1.2 : jump from_cli, 10.83.1.3 : jump from_cli, 10.83.1.66 : drop, 10.83.1.70 : goto gchain }; ip daddr . tcp dport @svc',
+    'rule 3 might accept tcp (via from_cli rule 1); cannot compare: ip saddr vmap { 10.83.1.2 : jump from_cli, 10.83.1.3 : jump from_cli, 10.83.1.66 : drop, 10.83.1.70 : goto gchain }; ip daddr . tcp dport @svc',
   );
   expect(t!.why!.cannotCompare.map((c) => c.rule.position)).toEqual([3]);
 });

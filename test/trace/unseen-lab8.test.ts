@@ -35,3 +35,28 @@ describe.each(READERS)('NFQUEUE --queue-bypass without a listener (%s)', (_reade
     expect(traces[0]!.explanation).toMatch(/^queued to userspace by rule 12 of filter\/FORWARD/);
   });
 });
+
+it('a concatenation with a tcp field (`ip daddr . tcp dport @pairs`) cannot accept a UDP packet', () => {
+  const why = (proto: 'tcp' | 'udp'): { uncertain: number; failed: string[] } => {
+    const ruleset = [
+      'table inet f {',
+      '\tset pairs { type ipv4_addr . inet_service; elements = { 10.88.2.2 . 5353 } }',
+      '\tchain fwd {',
+      '\t\ttype filter hook forward priority filter; policy drop;',
+      '\t\tip daddr . tcp dport @pairs accept',
+      '\t}',
+      '}',
+    ].join('\n');
+    const packet = `ip saddr 10.88.1.2 ip daddr 10.88.2.2 ip protocol ${proto} ${proto} sport 40003 ${proto} dport 5353`;
+    const trace = [
+      `trace id 0cc41c9c inet f fwd packet: iif "fw-c" oif "fw-s" ${packet}`,
+      'trace id 0cc41c9c inet f fwd policy drop',
+    ].join('\n');
+    const w = replayText(trace, { dumps: [ruleset] }).traces[0]!.why!;
+    return { uncertain: w.cannotCompare.length, failed: w.nearMisses.flatMap((m) => m.failed.map((f) => f.field)) };
+  };
+  // A TCP packet: the set lookup cannot be compared, so the rule might have accepted it.
+  expect(why('tcp')).toEqual({ uncertain: 1, failed: [] });
+  // A UDP packet: the rule reads a tcp field, so it needs tcp (nft adds `meta l4proto tcp`): it could not.
+  expect(why('udp')).toEqual({ uncertain: 0, failed: ['proto'] });
+});
