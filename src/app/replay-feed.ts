@@ -60,12 +60,14 @@ export class LineFeed {
 
 /**
  * Feeds the files' lines to feed, one after the other; after each chunk waits for `pause`, which answers false to
- * stop (the reader of the output went away). Returns false when stopped.
+ * stop (the reader of the output went away). Returns false when stopped. `endedMidLine` hears of each file whose
+ * last line has no newline.
  */
 export async function readInto(
   files: readonly string[],
   feed: LineFeed,
   pause: () => boolean | Promise<boolean>,
+  endedMidLine: (file: string) => void = () => undefined,
 ): Promise<boolean> {
   for (const file of files) {
     const splitter = new LineSplitter(feed.line);
@@ -74,6 +76,7 @@ export async function readInto(
       if (!(await pause())) return false;
     }
     splitter.end();
+    if (splitter.endedMidLine) endedMidLine(file);
   }
   feed.end();
   return true;

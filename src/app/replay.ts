@@ -60,13 +60,15 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
     event: (e, line) => emit(assembler.push(e, line)),
     tick: (line) => emit(assembler.tick(line)),
   };
-  const counted = await parse(cfg, out, sink);
+  const cut: string[] = [];
+  const counted = await parse(cfg, out, sink, (file) => cut.push(file));
   if (counted === null) return;
   emit(assembler.flush());
   const stats = { ...counted, traces, lost: assembler.stats.lost };
   for (const text of assembler.stats.readerErrors)
     renderer.handle({ kind: 'warning', message: `reader said: ${text}` });
   if (headless > 0) renderer.handle({ kind: 'warning', message: headlessWarning(headless, index !== undefined) });
+  for (const file of cut) renderer.handle({ kind: 'warning', message: midLineWarning(file) });
   const notHeld = unmatched?.warning();
   if (notHeld) renderer.handle({ kind: 'warning', message: notHeld });
   renderer.handle({ kind: 'stats', stats, final: true });
@@ -85,13 +87,23 @@ function headlessWarning(n: number, withRules: boolean): string {
   return `${traces} past the raw table, where TRACE starts every packet: its first lines are missing from the capture${rules}`;
 }
 
+function midLineWarning(file: string): string {
+  const name = file === '-' ? 'standard input' : file;
+  return `${name} ends in the middle of a line (its writer was stopped, or the reader died): the last packet's trace may be incomplete`;
+}
+
 /** Reads and parses the files into out; the parse counts, or null when the reader of the output went away first. */
-async function parse(cfg: ReplayConfig, out: EventSink, sink: StreamSink): Promise<RunStats | null> {
+async function parse(
+  cfg: ReplayConfig,
+  out: EventSink,
+  sink: StreamSink,
+  endedMidLine: (file: string) => void,
+): Promise<RunStats | null> {
   const feed = new LineFeed(cfg.format, out);
   const pause = async (): Promise<boolean> => {
     if (sink.closed) return false;
     if (sink.backedUp) await sink.drain();
     return true;
   };
-  return (await readInto(cfg.files, feed, pause)) ? feed.stats : null;
+  return (await readInto(cfg.files, feed, pause, endedMidLine)) ? feed.stats : null;
 }

@@ -50,10 +50,14 @@ export class LineSplitter {
     return this.decoder.write(chunk);
   }
 
+  /** True after end() when the input's last line had no newline (a writer stopped in the middle of a line). */
+  endedMidLine = false;
+
   /** Emits the last line when the input did not end with a newline. */
   end(): void {
     this.keep(this.decoder.end());
-    if (this.carry !== '' || this.overflow) this.emit(this.carry);
+    this.endedMidLine = this.carry !== '' || this.overflow;
+    if (this.endedMidLine) this.emit(this.carry);
     this.carry = '';
   }
 

@@ -1,6 +1,6 @@
 // `fwtrace replay` on the built CLI: goldens of real captures, and the ways input can be hostile.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -149,6 +149,23 @@ describe('fwtrace replay (built CLI)', () => {
     expect(crossed.positions).toEqual(['null', 'null', 'null', 'null', 'null']);
     expect(crossed.warnings).toEqual([
       '5 traces name rules the ruleset given does not hold in their chain (first: t/in "icmp type 8 counter accept"), so their positions, counters and near misses are missing: give the ruleset taken with the capture, printed as the trace was (nft -n list ruleset for nft -n monitor trace; nft -a list ruleset for rules traced by handle)',
+    ]);
+  });
+
+  it('a capture that ends in the middle of a line (the reader died while writing) gets a warning', () => {
+    const whole = readFileSync(`${CAP}/xtables/xtables-monitor/db-denied.txt`, 'utf8');
+    const cut = join(tmp, 'cut-mid-line.txt');
+    writeFileSync(cut, whole.slice(0, whole.lastIndexOf('\n', whole.length - 2) + 20));
+    const warnings = (file: string): string[] =>
+      runCli(['replay', file, '--json'])
+        .stdout.trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; message?: string })
+        .filter((r) => r.type === 'warning')
+        .map((r) => r.message ?? '');
+    expect(warnings(`${CAP}/xtables/xtables-monitor/db-denied.txt`)).toEqual([]);
+    expect(warnings(cut)).toEqual([
+      `${cut} ends in the middle of a line (its writer was stopped, or the reader died): the last packet's trace may be incomplete`,
     ]);
   });
 

@@ -18,6 +18,18 @@ describe('LineSplitter', () => {
     ]);
   });
 
+  it('says whether the input ended in the middle of a line', () => {
+    const ended = (chunks: string[]): boolean => {
+      const s = new LineSplitter(() => undefined);
+      for (const c of chunks) s.write(c);
+      s.end();
+      return s.endedMidLine;
+    };
+    expect(ended(['a\nb', 'c\n'])).toBe(false);
+    expect(ended(['a\nb', 'c'])).toBe(true);
+    expect(ended([])).toBe(false);
+  });
+
   it('removes CR of CRLF line ends and keeps empty lines', () => {
     expect(split(['x\r\n\ny\r\n'])).toEqual([
       ['x', false],
