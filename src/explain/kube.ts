@@ -33,6 +33,8 @@ export interface KubePath {
   readonly index: RuleIndex | undefined;
   readonly probability: number | null;
   readonly endpoints: number | null;
+  /** kube-proxy's rule for a service without endpoints (`has no endpoints`, or `has no local endpoints`) decided. */
+  readonly noEndpoints: string | null;
   readonly masqueradeMark: boolean;
   /** Answers by the endpoint the packet's NAT shows (few per path; bounded). */
   readonly byEndpoint: Map<string | null, KubeAnswer>;
@@ -50,18 +52,19 @@ export function kubePath(steps: readonly TraceStep[], index: RuleIndex | undefin
   if (!steps.some((s) => ownerOf(s) === 'kube-proxy')) return null;
   const svcAt = steps.findIndex(isService);
   const sepAt = steps.findIndex((s) => isEndpointChain(s.table, s.chain));
-  if (svcAt < 0 && sepAt < 0) return null;
+  const none = noEndpoints(steps, index);
+  if (svcAt < 0 && sepAt < 0 && none === null) return null;
   const sep = steps[sepAt];
-  const svc = steps[svcAt];
   const pick = sep === undefined ? undefined : pickStep(steps, sep);
   const share = pick === undefined ? null : chance(pick, index);
   return {
     service: serviceName(steps, index),
-    clusterIP: clusterIP(steps, svc, index),
+    clusterIP: clusterIP(steps, index),
     sep,
     index,
     probability: share?.probability ?? null,
-    endpoints: share?.endpoints ?? null,
+    endpoints: none !== null ? 0 : (share?.endpoints ?? null),
+    noEndpoints: none,
     masqueradeMark: steps.some(
       (s) =>
         MASQ_CHAIN.test(s.chain) || ((s.verdict === 'jump' || s.verdict === 'goto') && MASQ_CHAIN.test(s.target ?? '')),
@@ -74,9 +77,10 @@ const MAX_ENDPOINTS = 64;
 
 /** The Service of one packet on that path (the endpoint comes from its NAT), with its words (kubeText). */
 export function kubeFor(path: KubePath, nat: readonly NatRewrite[]): KubeAnswer {
-  const done = nat.find(
-    (n) => n.kind === 'dnat' && n.chain !== null && n.table !== null && isEndpointChain(n.table, n.chain),
-  );
+  const done =
+    nat.find((n) => n.kind === 'dnat' && n.chain !== null && n.table !== null && isEndpointChain(n.table, n.chain)) ??
+    // Kernel-log lines without a ruleset name no rule: the DNAT of a packet that went through an endpoint chain.
+    (path.sep !== undefined ? nat.find((n) => n.kind === 'dnat' && n.chain === null) : undefined);
   const seen = done?.to ?? null;
   let answer = path.byEndpoint.get(seen);
   if (answer === undefined) {
@@ -88,11 +92,24 @@ export function kubeFor(path: KubePath, nat: readonly NatRewrite[]): KubeAnswer 
       endpoints: path.endpoints,
       masqueradeMark: path.masqueradeMark,
     };
-    answer = { service, text: kubeText(service) };
+    const name = path.service === null ? 'a Kubernetes service' : `service ${path.service}`;
+    answer = { service, text: path.noEndpoints === null ? kubeText(service) : `${name} ${path.noEndpoints}` };
     if (path.byEndpoint.size >= MAX_ENDPOINTS) path.byEndpoint.clear();
     path.byEndpoint.set(seen, answer);
   }
   return answer;
+}
+
+const NO_ENDPOINTS = /\bhas no (?:local )?endpoints\b/;
+
+/** `has no endpoints` / `has no local endpoints` from the comment of a kube-proxy rule on the path, or null. */
+function noEndpoints(steps: readonly TraceStep[], index: RuleIndex | undefined): string | null {
+  for (const s of steps) {
+    if (s.kind !== 'rule' || ownerOf(s) !== 'kube-proxy') continue;
+    const words = NO_ENDPOINTS.exec(commentOf(s, ruleInfoOf(s, index)) ?? '')?.[0];
+    if (words !== undefined) return words;
+  }
+  return null;
 }
 
 /** From an nftables-mode chain name, else from the first kube-proxy rule comment naming one. */
@@ -140,14 +157,16 @@ function chance(
   const seps = chain.rules.filter(
     (r) => (r.action === 'jump' || r.action === 'goto') && isEndpointChain(r.table, r.target ?? ''),
   );
+  // Session affinity adds a `-m recent --rcheck` rule per endpoint before the statistic ones: count chains, not rules.
+  const endpoints = new Set(seps.map((r) => r.target)).size;
   let reach = 1;
   for (const r of seps) {
     const p = statistic(r);
-    if (r.target === pick.target) return { probability: p === null ? null : round(reach * p), endpoints: seps.length };
-    if (p === null) return { probability: null, endpoints: seps.length };
+    if (r.target === pick.target) return { probability: p === null ? null : round(reach * p), endpoints };
+    if (p === null) return { probability: null, endpoints };
     reach *= 1 - p;
   }
-  return { probability: null, endpoints: seps.length };
+  return { probability: null, endpoints };
 }
 
 /** A rule's `-m statistic --mode random --probability P` (or nft's translation); 1 without one; null if other. */
@@ -162,13 +181,34 @@ function statistic(r: RuleInfo): number | null {
 
 const round = (x: number): number => Math.round(x * 1e6) / 1e6;
 
-/** The destination of the rule commented `cluster IP` (or, in nftables mode, of the service chain's first rule). */
-function clusterIP(
-  steps: readonly TraceStep[],
-  svc: TraceStep | undefined,
-  index: RuleIndex | undefined,
-): string | null {
-  if (svc === undefined) return null;
+/**
+ * The destination of the rule commented `cluster IP` (or, in nftables mode, of the service chain's first rule), or of
+ * the rule commented `has no endpoints`: of the first service chain on the path that has one (a NodePort packet
+ * goes through KUBE-EXT-X, whose rules name no cluster IP, then KUBE-SVC-X).
+ */
+function clusterIP(steps: readonly TraceStep[], index: RuleIndex | undefined): string | null {
+  for (const s of steps) {
+    const ip =
+      s.kind === 'rule' && NO_ENDPOINTS.test(commentOf(s, ruleInfoOf(s, index)) ?? '') ? dstHost(s, index) : null;
+    if (ip !== null) return ip;
+  }
+  for (const svc of steps) {
+    const ip = isService(svc) ? clusterIPOf(steps, svc, index) : null;
+    if (ip !== null) return ip;
+  }
+  return null;
+}
+
+/** The single host a rule's destination condition names (`-d 10.96.0.10/32`), or null. */
+function dstHost(s: TraceStep, index: RuleIndex | undefined): string | null {
+  const info = ruleInfoOf(s, index);
+  const dst = (info?.matches ?? matchesOfText(s.rule?.text ?? '')).find(
+    (m) => m.field === 'dst' && !m.negate && m.values.length === 1,
+  );
+  return /^(.+)\/(?:32|128)$/.exec(dst?.values[0] ?? '')?.[1] ?? null;
+}
+
+function clusterIPOf(steps: readonly TraceStep[], svc: TraceStep, index: RuleIndex | undefined): string | null {
   const rules: { comment: string | null; text: string; info: RuleInfo | undefined }[] = [];
   for (const s of steps) {
     if (s.target !== svc.chain && s !== svc) continue;

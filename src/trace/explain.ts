@@ -3,6 +3,7 @@ import type { Dialect, Hook } from '../model/common.js';
 import type { RuleIndex } from '../model/ruleset.js';
 import type { FinalVerdict, NatRewrite, StepRule, TraceStep } from '../model/trace.js';
 import { pathSteps } from '../explain/why.js';
+import { byConntrack } from './nat.js';
 
 const PAST: Record<FinalVerdict['action'], string> = {
   accept: 'accepted',
@@ -88,8 +89,8 @@ function tableChain(steps: readonly TraceStep[], i: number): string {
 }
 
 /** The end of the sentence: the packet's NAT, its Kubernetes service, the closest near miss ('' for none). */
-export function explainTail(nat: readonly NatRewrite[], extra: ExplainExtra): string {
-  const natText = nat.length > 0 ? `, after ${nat.map(describeNat).join(' and ')}` : '';
+export function explainTail(nat: readonly NatRewrite[], extra: ExplainExtra, steps: readonly TraceStep[]): string {
+  const natText = nat.length > 0 ? `, after ${nat.map((n) => describeNat(n, steps)).join(' and ')}` : '';
   return `${natText}${extra.kube === null ? '' : `, ${extra.kube}`}${extra.closest === null ? '' : `; closest: ${extra.closest}`}`;
 }
 
@@ -98,8 +99,9 @@ export function inHook(hook: Hook): string {
   return hook === 'unknown' ? '' : ` in ${hook}`;
 }
 
-function describeNat(n: NatRewrite): string {
-  return `${n.kind.toUpperCase()} ${n.from} -> ${n.to ?? 'the address of the out interface'}${inHook(n.hook)}`;
+function describeNat(n: NatRewrite, steps: readonly TraceStep[]): string {
+  const how = byConntrack(n, steps) ? ' (existing conntrack mapping)' : '';
+  return `${n.kind.toUpperCase()} ${n.from} -> ${n.to ?? 'the address of the out interface'}${inHook(n.hook)}${how}`;
 }
 
 function undecided(

@@ -25,7 +25,7 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex): Trace {
   const tail =
     nat.length === 0 && kube === null && closest === null
       ? ''
-      : explainTail(nat, { closest, kube: kube?.text ?? null });
+      : explainTail(nat, { closest, kube: kube?.text ?? null }, steps);
   return {
     id: b.id,
     backend: b.backend,

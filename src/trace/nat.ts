@@ -94,3 +94,12 @@ function rewrite(hook: Hook, by: NatStep | undefined, side: Side, from: string, 
     rule: by?.step.rule ?? null,
   };
 }
+
+/**
+ * Whether a rewrite was conntrack applying a connection's existing mapping (a later packet, or a reply): no nat
+ * rule is known for it and the packet met no nat chain in that hook. A rewrite with a nat chain in its hook but no
+ * rule known (kernel-log lines without a ruleset) was made there, by a rule of that chain.
+ */
+export function byConntrack(n: NatRewrite, steps: readonly TraceStep[]): boolean {
+  return n.chain === null && !steps.some((s) => s.hook === n.hook && s.table === 'nat');
+}

@@ -7,6 +7,7 @@ import { kubeText } from '../explain/describe.js';
 import { chainOwner } from '../explain/owner.js';
 import { endpoint } from '../trace/address.js';
 import { inHook } from '../trace/explain.js';
+import { byConntrack } from '../trace/nat.js';
 
 /** How a verdict is coloured: accept green, drop and reject red, anything else yellow. */
 export type Tone = 'good' | 'bad' | 'other' | 'plain';
@@ -56,11 +57,13 @@ export function countersText(rule: StepRule | null): string {
 }
 
 /** `DNAT 10.96.0.10:80 -> 10.66.2.2:80 in prerouting by nat/KUBE-SEP-X rule 1`. */
-export function natText(n: NatRewrite): string {
+export function natText(n: NatRewrite, steps: readonly TraceStep[]): string {
   const by =
     n.chain !== null
       ? ` by ${n.table}/${n.chain}${n.rule?.position != null ? ` rule ${n.rule.position}` : ''}`
-      : ' (existing conntrack mapping)';
+      : byConntrack(n, steps)
+        ? ' (existing conntrack mapping)'
+        : ' by a rule of the nat table';
   return `${n.kind.toUpperCase()} ${n.from} -> ${n.to ?? '(out interface address)'}${inHook(n.hook)}${by}`;
 }
 
