@@ -4,7 +4,7 @@ import type { RuleIndex } from '../model/ruleset.js';
 import type { RunStats } from '../model/session.js';
 import type { Trace } from '../model/trace.js';
 import { buildRuleIndex } from '../ruleset/rule-index.js';
-import { combineSnapshots } from '../ruleset/combine.js';
+import { combineSnapshots, sharedTables } from '../ruleset/combine.js';
 import { readRuleset } from '../ruleset/read-ruleset.js';
 import { checkReadable, readText } from '../sys/files.js';
 import type { StreamSink } from '../sys/stdout-sink.js';
@@ -26,15 +26,16 @@ const MAX_OPEN = 4096;
 /** Loads and merges the ruleset files into one index; warns about lines it did not understand. */
 export async function loadRules(paths: readonly string[], warn: (m: string) => void): Promise<RuleIndex | undefined> {
   if (paths.length === 0) return undefined;
-  const snaps = [];
+  const dumps = [];
   for (const path of paths) {
     const one = readRuleset(await readText(path));
     if (one.chains.length === 0)
       warn(`${path}: no chains found (expected iptables-save, nft list ruleset or nft -j output)`);
     else if (one.unparsed.length > 0) warn(`${path}: ${one.unparsed.length} lines not understood`);
-    snaps.push(one);
+    dumps.push({ name: path, snap: one });
   }
-  const snapshot = combineSnapshots(snaps);
+  for (const message of sharedTables(dumps)) warn(message);
+  const snapshot = combineSnapshots(dumps.map((d) => d.snap));
   return snapshot ? buildRuleIndex(snapshot) : undefined;
 }
 

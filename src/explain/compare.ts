@@ -26,7 +26,8 @@ export interface PacketView {
 
 /** What of the packet conditions on `fields` can see: two packets with the same key compare alike. */
 export function viewKey(p: PacketView, fields: ReadonlySet<MatchField>): string {
-  const parts: (string | number | null | undefined)[] = [p.ipVersion, p.proto];
+  // An unknown protocol is still not a portless one when the packet shows ports (see packetValue).
+  const parts: (string | number | boolean | null | undefined)[] = [p.ipVersion, p.proto ?? hasPorts(p)];
   if (fields.has('src')) parts.push(p.src);
   if (fields.has('dst')) parts.push(p.dst);
   if (fields.has('sport')) parts.push(p.sport);
@@ -45,6 +46,8 @@ export type Outcome =
 
 const PASS: Outcome = { kind: 'pass' };
 const PORTLESS = new Set(['icmp', 'icmpv6', 'esp', 'ah', 'gre']);
+/** What a packet of unknown protocol that shows ports `got` for a portless protocol condition. */
+export const PORTS = '(ports)';
 
 /** The outcome of one condition for this packet. */
 export function compareMatch(m: RuleMatch, p: PacketView): Outcome {
@@ -71,6 +74,9 @@ function packetValue(m: RuleMatch, p: PacketView): Got | null {
     case 'family':
       return v(p.ipVersion === undefined ? undefined : `ipv${p.ipVersion}`);
     case 'proto':
+      // xtables-monitor prints no protocol for UDP, but ports: such a packet is none of the portless protocols.
+      if (p.proto === undefined && hasPorts(p) && m.values.every((x) => PORTLESS.has(x)))
+        return { kind: 'none', shown: PORTS };
       return v(p.proto);
     case 'src':
       return v(p.src);
@@ -98,6 +104,10 @@ function packetValue(m: RuleMatch, p: PacketView): Got | null {
     default:
       return m.field satisfies never;
   }
+}
+
+function hasPorts(p: PacketView): boolean {
+  return p.sport !== undefined || p.dport !== undefined;
 }
 
 function shown(m: RuleMatch, value: string): string {

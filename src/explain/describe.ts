@@ -2,6 +2,7 @@
 // 10.0.0.5/32, but this packet comes from 10.0.0.2") and a Kubernetes service in a few words. Pure; no I/O.
 import type { RuleMatch } from '../model/ruleset.js';
 import type { FailedCondition, KubeService, NearMiss, RuleRef } from '../model/trace.js';
+import { PORTS } from './compare.js';
 
 /** The order conditions read best in: `tcp dport 80 from A to B in on eth0 ct state NEW`. */
 const ORDER = ['family', 'proto', 'icmp-type', 'dport', 'sport', 'src', 'dst', 'iif', 'oif', 'ctstate'];
@@ -70,6 +71,8 @@ export function failedText(f: FailedCondition): string {
       return `is ${f.got === 'ipv6' ? 'IPv6' : 'IPv4'}`;
     case 'icmp-type':
       return /^\d/.test(f.got) ? `is icmp type ${f.got}` : `is ${f.got}`;
+    case 'proto':
+      return f.got === PORTS ? 'has ports' : `is ${f.got}`;
     default:
       return `is ${f.got}`;
   }

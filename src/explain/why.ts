@@ -75,8 +75,9 @@ export function whyPath(
             owner: ownerOf(s),
           };
         });
-  const entry =
+  const shared =
     index === undefined || !DROPS.has(verdict.action) ? null : cached(index, fellThrough(steps, decided, links, index));
+  const entry = shared === null ? null : passedBlockers(shared, steps, decided);
   const plain: Why = { decidedBy, path, nearMisses: NOTHING, cannotCompare: NOTHING };
   return { plain, chain: at.chain, entry: entry === null || entry.candidates.length === 0 ? null : entry };
 }
@@ -105,6 +106,36 @@ export interface Entry {
   /** The packet fields the candidates look at: the results depend on these only. */
   readonly fields: ReadonlySet<MatchField>;
   readonly results: Map<string, ReturnType<typeof nearMisses>>;
+  /** The same candidates without the blockers a path shows the packet got past (see passedBlockers), by path. */
+  readonly passed: Map<string, Entry>;
+}
+
+/**
+ * The entry for this path: a blocker (an earlier rule of a jumped-to chain that may stop the packet) is no
+ * question when the trace shows the packet at a later rule of that chain in this pass (ufw's `-j ufw-not-local`,
+ * which the packet came back from before it reached `ufw-user-input`).
+ */
+function passedBlockers(entry: Entry, steps: readonly TraceStep[], decided: number): Entry {
+  const at = steps[decided]!;
+  const furthest = new Map<string, number>();
+  for (let i = decided; i >= 0; i--) {
+    const s = steps[i]!;
+    if (s.hook !== at.hook) break;
+    const position = s.rule?.position;
+    if (s.table !== at.table || position == null) continue;
+    if (position > (furthest.get(s.chain) ?? 0)) furthest.set(s.chain, position);
+  }
+  const past = (b: Candidate['blockers'][number]): boolean => b.rule.position < (furthest.get(b.chain) ?? 0);
+  if (!entry.candidates.some((c) => c.blockers.some(past))) return entry;
+  const key = [...furthest].map(([chain, n]) => `${chain}\u0000${n}`).join('\u0001');
+  let derived = entry.passed.get(key);
+  if (derived === undefined) {
+    const candidates = entry.candidates.map((c) => ({ ...c, blockers: c.blockers.filter((b) => !past(b)) }));
+    derived = { candidates, fields: entry.fields, results: new Map(), passed: new Map() };
+    if (entry.passed.size >= MAX_ENTRIES) entry.passed.clear();
+    entry.passed.set(key, derived);
+  }
+  return derived;
 }
 
 const MAX_RESULTS = 256;
@@ -127,7 +158,7 @@ function cached(index: RuleIndex, segments: readonly Segment[]): Entry | null {
       for (const m of c.matches) fields.add(m.field);
       for (const b of c.blockers) for (const m of b.rule.matches ?? []) fields.add(m.field);
     }
-    entry = { candidates, fields, results: new Map() };
+    entry = { candidates, fields, results: new Map(), passed: new Map() };
     if (entries.size >= MAX_ENTRIES) entries.clear();
     entries.set(key, entry);
   }

@@ -293,8 +293,13 @@ export class Assembler {
   }
 
   private logStartsNewPacket(b: TraceBuilder, ck: string, hook: Hook, e: LogStep): boolean {
-    // Base chains are never jumped to, so a lower position in the current one is the next packet.
-    if (ck === b.base) return e.position < b.lastBasePosition;
+    // Base chains are never jumped to and a packet passes each once: a lower position in the current one is the
+    // next packet, and so is the same line again (an IPv6 retransmission of a packet the kernel dropped after it).
+    // The same position with other headers is another packet whose lines interleave: logTraceFor tells them apart.
+    if (ck === b.base)
+      return (
+        e.position < b.lastBasePosition || (e.position === b.lastBasePosition && headerScore(b, e, hook) === EQUAL)
+      );
     if (b.entered.includes(ck)) return true;
     // Sent by this host, then coming in: another packet (or the same one looped back over lo, told apart as the
     // netlink readers do: the hook order starts again).

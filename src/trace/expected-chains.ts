@@ -3,7 +3,7 @@
 //   it: every packet goes through those (nat chains aside: they see a connection's first packet only), so the trace
 //   was cut short (lost events, a reader that stopped, a capture that ends mid-packet);
 // - input and forward both have chains but the packet, accepted in prerouting, reached neither: the kernel dropped
-//   it between them (rp_filter, no route, forwarding off, TTL expired), unless events were lost. Netfilter's verdict
+//   it between them (rp_filter, no route, forwarding off, TTL expired, too big for the next hop), unless events were lost. Netfilter's verdict
 //   stays the accept; the sentence says the rest.
 // Pure; no I/O.
 import type { Family, Hook } from '../model/common.js';
@@ -46,7 +46,7 @@ export function unroutedHint(steps: readonly TraceStep[], verdict: FinalVerdict,
   const input = index.hooked(family, 'input');
   const forward = index.hooked(family, 'forward');
   if (input.length === 0 || forward.length === 0) return '';
-  return `${UNROUTED_LEAD}input and forward have chains (${chainNames(input)}, ${chainNames(forward)}): the kernel dropped it on the way (rp_filter, no route, forwarding off, TTL expired), or events were lost`;
+  return `${UNROUTED_LEAD}input and forward have chains (${chainNames(input)}, ${chainNames(forward)}): the kernel dropped it on the way (rp_filter, no route, forwarding off, TTL expired, too big for the next hop), or events were lost`;
 }
 
 /** The explanation without unroutedHint()'s words. */

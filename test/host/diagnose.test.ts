@@ -235,7 +235,7 @@ describe('nothing explains it', () => {
   it("the trace's own guess at a routing drop (replay's words) gives way to what the host checks found", () => {
     const guessed = {
       ...stoppedInPrerouting(UDP),
-      explanation: `accepted by the ACCEPT policy of fwtrace_1_a/pre${UNROUTED_LEAD}input and forward have chains (filter/INPUT, filter/FORWARD): the kernel dropped it on the way (rp_filter, no route, forwarding off, TTL expired), or events were lost`,
+      explanation: `accepted by the ACCEPT policy of fwtrace_1_a/pre${UNROUTED_LEAD}input and forward have chains (filter/INPUT, filter/FORWARD): the kernel dropped it on the way (rp_filter, no route, forwarding off, TTL expired, too big for the next hop), or events were lost`,
     };
     expect(diagnose(guessed, router()).explanation).toBe(
       'accepted by the ACCEPT policy of fwtrace_1_a/pre; not seen after prerouting: routing forwards it out hc-rs and no host check explains a drop, so fwtrace cannot tell whether it arrived',

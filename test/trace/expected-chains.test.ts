@@ -15,7 +15,7 @@ const read = fixtures.read;
 const replay = (capture: string, ...rules: string[]): Trace[] => fixtures.replay(capture, ...rules).traces;
 
 const ROUTING =
-  'the kernel dropped it on the way (rp_filter, no route, forwarding off, TTL expired), or events were lost';
+  'the kernel dropped it on the way (rp_filter, no route, forwarding off, TTL expired, too big for the next hop), or events were lost';
 const IPT_HINT = `${UNROUTED_LEAD}input and forward have chains (filter/INPUT, filter/FORWARD): ${ROUTING}`;
 const PRE_ACCEPT = 'accepted by the ACCEPT policy of raw/PREROUTING';
 
