@@ -41,6 +41,10 @@ export class UnmatchedRules {
     // nft monitor trace prints iptables-nft rules in nft syntax; iptables-save cannot be matched against that.
     if (s.rule?.text && !s.rule.text.startsWith('-') && listed?.text.startsWith('-A ') && listed.nftText === undefined)
       return 'the trace prints them in nft syntax and the ruleset in iptables syntax: give nft -a list ruleset instead of iptables-save';
+    // nft -j cannot render iptables-nft matches: `xt match "conntrack"` where the trace shows `ct state ...`.
+    const rules = this.index.chain(s.family, s.table, s.chain)?.rules ?? [];
+    if (s.rule?.text && rules.some((r) => /\bxt (?:match|target) "/.test(r.text)))
+      return 'nft -j prints iptables-nft matches as xt match "...", which no trace text equals: give nft -a list ruleset (text) instead';
     return (
       'give the ruleset taken with the capture, printed as the trace was (nft -n list ruleset for nft -n monitor ' +
       'trace; nft -a list ruleset for rules traced by handle)'

@@ -58,4 +58,46 @@ describe('UnmatchedRules', () => {
       /: the trace prints them in nft syntax and the ruleset in iptables syntax: give nft -a list ruleset instead of iptables-save$/,
     );
   });
+
+  it('tells an nft -j dump, which prints iptables-nft matches as xt match "...", from a text one', () => {
+    const json = JSON.stringify({
+      nftables: [
+        { table: { family: 'ip', name: 'filter', handle: 1 } },
+        {
+          chain: {
+            family: 'ip',
+            table: 'filter',
+            name: 'INPUT',
+            handle: 1,
+            type: 'filter',
+            hook: 'input',
+            prio: 0,
+            policy: 'drop',
+          },
+        },
+        {
+          rule: {
+            family: 'ip',
+            table: 'filter',
+            chain: 'INPUT',
+            handle: 5,
+            expr: [
+              { xt: { type: 'match', name: 'conntrack' } },
+              { counter: { packets: 0, bytes: 0 } },
+              { accept: null },
+            ],
+          },
+        },
+      ],
+    });
+    const unmatched = new UnmatchedRules(buildRuleIndex(readRuleset(json)));
+    const trace = [
+      'trace id aa01 ip filter INPUT packet: iif "lo" ip saddr 127.0.0.1 ip daddr 127.0.0.1 ip protocol tcp tcp dport 22',
+      'trace id aa01 ip filter INPUT rule ct state established,related counter packets 0 bytes 0 accept (verdict accept)',
+    ].join('\n');
+    for (const t of replayText(trace, { dumps: [json] }).traces) unmatched.see(t);
+    expect(unmatched.warning()).toMatch(
+      /: nft -j prints iptables-nft matches as xt match "\.\.\.", which no trace text equals/,
+    );
+  });
 });
