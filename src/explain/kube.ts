@@ -209,17 +209,24 @@ function dstHost(s: TraceStep, index: RuleIndex | undefined): string | null {
 }
 
 function clusterIPOf(steps: readonly TraceStep[], svc: TraceStep, index: RuleIndex | undefined): string | null {
-  const rules: { comment: string | null; text: string; info: RuleInfo | undefined }[] = [];
+  const rules: { comment: string | null; text: string; info: RuleInfo | undefined; portal: boolean }[] = [];
   for (const s of steps) {
     if (s.target !== svc.chain && s !== svc) continue;
     const info = ruleInfoOf(s, index);
-    rules.push({ comment: commentOf(s, info), text: s.rule?.text ?? '', info });
+    // KUBE-SERVICES jumps to a KUBE-SVC- chain for the cluster IP only (external IPs go to KUBE-EXT-): this holds
+    // when nft lists iptables-nft rules, which shows no comments.
+    const portal = /^KUBE-SERVICES$/i.test(s.chain) && /^KUBE-SVC-/i.test(s.target ?? '');
+    rules.push({ comment: commentOf(s, info), text: s.rule?.text ?? '', info, portal });
   }
   for (const r of index?.chain(svc.family, svc.table, svc.chain)?.rules ?? [])
-    rules.push({ comment: r.comment, text: r.text, info: r });
+    rules.push({ comment: r.comment, text: r.text, info: r, portal: false });
+  // A packet that reached the service chain another way (a NodePort) still has its portal rule in the ruleset.
+  if (/^KUBE-SVC-/i.test(svc.chain))
+    for (const r of index?.chain(svc.family, svc.table, 'KUBE-SERVICES')?.rules ?? [])
+      if (r.target === svc.chain) rules.push({ comment: r.comment, text: r.text, info: r, portal: true });
   const nftMode = svc.table === 'kube-proxy';
   for (const r of rules) {
-    if (!nftMode && r.comment?.includes('cluster IP') !== true) continue;
+    if (!nftMode && !r.portal && r.comment?.includes('cluster IP') !== true) continue;
     const dst = (r.info?.matches ?? matchesOfText(r.text)).find(
       (m) => m.field === 'dst' && !m.negate && m.values.length === 1,
     );

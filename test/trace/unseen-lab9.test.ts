@@ -28,6 +28,13 @@ describe('kube-proxy services, iptables mode', () => {
       expect(t.kubernetes).toMatchObject({ service: 'default/web:http', clusterIP: '10.96.0.10', endpoints: 2 });
   });
 
+  it('nft listing iptables-nft rules shows no comments: the cluster IP comes from the KUBE-SERVICES rule', () => {
+    const traces = fixtures.replay('s3-nodeport.nft-a-monitor.txt', 's3-nodeport.ruleset-a.nft').traces;
+    const first = syns(traces).filter((t) => t.packet.dport === 30080);
+    expect(first).toHaveLength(4);
+    for (const t of first) expect(t.kubernetes).toMatchObject({ service: null, clusterIP: '10.96.0.10', endpoints: 2 });
+  });
+
   it('a service without endpoints is named, with 0 endpoints, where kube-proxy rejects it', () => {
     const first = syns(replay('s5-noep'));
     expect(first).toHaveLength(2);
