@@ -37,12 +37,12 @@ export class UnmatchedRules {
   }
 
   private advice(s: TraceStep): string {
-    const listed = this.index.chain(s.family, s.table, s.chain)?.rules[0];
+    const rules = this.index.chain(s.family, s.table, s.chain)?.rules ?? [];
+    const listed = rules[0];
     // nft monitor trace prints iptables-nft rules in nft syntax; iptables-save cannot be matched against that.
     if (s.rule?.text && !s.rule.text.startsWith('-') && listed?.text.startsWith('-A ') && listed.nftText === undefined)
       return 'the trace prints them in nft syntax and the ruleset in iptables syntax: give nft -a list ruleset instead of iptables-save';
     // nft -j cannot render iptables-nft matches: `xt match "conntrack"` where the trace shows `ct state ...`.
-    const rules = this.index.chain(s.family, s.table, s.chain)?.rules ?? [];
     if (s.rule?.text && rules.some((r) => /\bxt (?:match|target) "/.test(r.text)))
       return 'nft -j prints iptables-nft matches as xt match "...", which no trace text equals: give nft -a list ruleset (text) instead';
     return (

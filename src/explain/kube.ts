@@ -199,10 +199,14 @@ function clusterIP(steps: readonly TraceStep[], index: RuleIndex | undefined): s
   return null;
 }
 
-/** The single host a rule's destination condition names (`-d 10.96.0.10/32`), or null. */
+/** The single host a step's rule's destination condition names (`-d 10.96.0.10/32`), or null. */
 function dstHost(s: TraceStep, index: RuleIndex | undefined): string | null {
-  const info = ruleInfoOf(s, index);
-  const dst = (info?.matches ?? matchesOfText(s.rule?.text ?? '')).find(
+  return hostOf(ruleInfoOf(s, index), s.rule?.text ?? '');
+}
+
+/** The single host of a rule's destination condition, from its parsed matches or else its text. */
+function hostOf(info: RuleInfo | undefined, text: string): string | null {
+  const dst = (info?.matches ?? matchesOfText(text)).find(
     (m) => m.field === 'dst' && !m.negate && m.values.length === 1,
   );
   return /^(.+)\/(?:32|128)$/.exec(dst?.values[0] ?? '')?.[1] ?? null;
@@ -227,11 +231,8 @@ function clusterIPOf(steps: readonly TraceStep[], svc: TraceStep, index: RuleInd
   const nftMode = svc.table === 'kube-proxy';
   for (const r of rules) {
     if (!nftMode && !r.portal && r.comment?.includes('cluster IP') !== true) continue;
-    const dst = (r.info?.matches ?? matchesOfText(r.text)).find(
-      (m) => m.field === 'dst' && !m.negate && m.values.length === 1,
-    );
-    const host = /^(.+)\/(?:32|128)$/.exec(dst?.values[0] ?? '')?.[1];
-    if (host !== undefined) return host;
+    const host = hostOf(r.info, r.text);
+    if (host !== null) return host;
   }
   return null;
 }

@@ -3,8 +3,8 @@
 //   it: every packet goes through those (nat chains aside: they see a connection's first packet only), so the trace
 //   was cut short (lost events, a reader that stopped, a capture that ends mid-packet);
 // - input and forward both have chains but the packet, accepted in prerouting, reached neither: the kernel dropped
-//   it between them (rp_filter, no route, forwarding off, TTL expired, too big for the next hop), unless events were lost. Netfilter's verdict
-//   stays the accept; the sentence says the rest.
+//   it between them (rp_filter, no route, forwarding off, TTL expired, too big for the next hop), unless events
+//   were lost. Netfilter's verdict stays the accept; the sentence says the rest.
 // Pure; no I/O.
 import type { Family, Hook } from '../model/common.js';
 import type { ChainInfo, RuleIndex } from '../model/ruleset.js';
