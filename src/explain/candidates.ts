@@ -22,6 +22,8 @@ export interface Candidate {
   /** Every condition from `rule` down to the accepting rule. */
   readonly matches: readonly RuleMatch[];
   readonly blockers: readonly Blocker[];
+  /** The trace shows the packet past the accepting rule (a later rule of its chain ran): it did not accept. */
+  readonly passed?: boolean;
 }
 
 const MAX_DEPTH = 4;

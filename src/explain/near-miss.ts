@@ -34,7 +34,10 @@ export function nearMisses(
     if (s !== null) scored.push(s);
   });
   const certain = scored.filter((s) => s.unknown.length === 0 && s.failed.length > 0).sort(byCloseness);
-  const uncertain = scored.filter((s) => s.unknown.length > 0).sort(byCloseness);
+  // A rule the trace shows the packet passed did not accept it: with no condition that fails, nothing to show.
+  const uncertain = scored
+    .filter((s) => s.unknown.length > 0 && !(s.c.passed && s.failed.length === 0))
+    .sort(byCloseness);
   const best = [...certain, ...uncertain].slice(0, KEEP).map((s) => toNearMiss(s, decidingChain));
   // A rule with a condition that fails did not take the packet, whatever the others: it is no open question.
   const cannotCompare = uncertain
@@ -44,7 +47,7 @@ export function nearMisses(
     .map((s) => ({ chain: s.c.chain, rule: ref(s.c.rule), via: via(s.c), matches: s.unknown }));
   // A rule whose every comparable condition holds, yet the kernel did not take it: say so, do not rank it.
   for (const s of scored) {
-    if (s.unknown.length === 0 && s.failed.length === 0 && cannotCompare.length < MAX_UNCOMPARED) {
+    if (s.unknown.length === 0 && s.failed.length === 0 && !s.c.passed && cannotCompare.length < MAX_UNCOMPARED) {
       cannotCompare.push({
         chain: s.c.chain,
         rule: ref(s.c.rule),

@@ -77,7 +77,7 @@ export function whyPath(
         });
   const shared =
     index === undefined || !DROPS.has(verdict.action) ? null : cached(index, fellThrough(steps, decided, links, index));
-  const entry = shared === null ? null : passedBlockers(shared, steps, decided);
+  const entry = shared === null ? null : pathEntry(shared, steps, decided);
   const plain: Why = { decidedBy, path, nearMisses: NOTHING, cannotCompare: NOTHING };
   return { plain, chain: at.chain, entry: entry === null || entry.candidates.length === 0 ? null : entry };
 }
@@ -106,31 +106,52 @@ export interface Entry {
   /** The packet fields the candidates look at: the results depend on these only. */
   readonly fields: ReadonlySet<MatchField>;
   readonly results: Map<string, ReturnType<typeof nearMisses>>;
-  /** The same candidates without the blockers a path shows the packet got past (see passedBlockers), by path. */
+  /** The same candidates less what a path's trace rules out (see pathEntry), by path. */
   readonly passed: Map<string, Entry>;
 }
 
 /**
- * The entry for this path: a blocker (an earlier rule of a jumped-to chain that may stop the packet) is no
- * question when the trace shows the packet at a later rule of that chain in this pass (ufw's `-j ufw-not-local`,
- * which the packet came back from before it reached `ufw-user-input`).
+ * The entry for this path, what the trace shows of it taken out: a blocker (an earlier rule of a jumped-to chain
+ * that may stop the packet) the packet got past (ufw's `-j ufw-not-local`, which it came back from before it reached
+ * `ufw-user-input`); ways through a verdict map other than the branch the trace shows it took (fw4's `iifname vmap`
+ * jumped to `forward_guest`: `forward_lan`'s accepts were never within reach); and an accepting rule the packet
+ * passed (a later rule of its chain ran) is marked: it did not accept, whatever fwtrace could not compare.
  */
-function passedBlockers(entry: Entry, steps: readonly TraceStep[], decided: number): Entry {
+function pathEntry(entry: Entry, steps: readonly TraceStep[], decided: number): Entry {
   const at = steps[decided]!;
   const furthest = new Map<string, number>();
+  const took = new Map<string, string>();
   for (let i = decided; i >= 0; i--) {
     const s = steps[i]!;
     if (s.hook !== at.hook) break;
     const position = s.rule?.position;
     if (s.table !== at.table || position == null) continue;
     if (position > (furthest.get(s.chain) ?? 0)) furthest.set(s.chain, position);
+    if ((s.verdict === 'jump' || s.verdict === 'goto') && s.target !== null)
+      took.set(`${s.chain} ${position}`, s.target);
   }
-  const past = (b: Candidate['blockers'][number]): boolean => b.rule.position < (furthest.get(b.chain) ?? 0);
-  if (!entry.candidates.some((c) => c.blockers.some(past))) return entry;
-  const key = [...furthest].map(([chain, n]) => `${chain}\u0000${n}`).join('\u0001');
+  const beyond = (chain: string, rule: RuleInfo): boolean => rule.position < (furthest.get(chain) ?? 0);
+  const past = (b: Candidate['blockers'][number]): boolean => beyond(b.chain, b.rule);
+  const otherBranch = (c: Candidate): boolean => {
+    const hops = [{ chain: c.chain, rule: c.rule }, ...c.via];
+    return hops.some((h, k) => {
+      const target = took.get(`${h.chain} ${h.rule.position}`);
+      const next = hops[k + 1];
+      return target !== undefined && next !== undefined && next.chain !== target;
+    });
+  };
+  const passed = (c: Candidate): boolean => {
+    const last = c.via[c.via.length - 1] ?? { chain: c.chain, rule: c.rule };
+    return beyond(last.chain, last.rule);
+  };
+  const touched = (c: Candidate): boolean => c.blockers.some(past) || otherBranch(c) || passed(c);
+  if (!entry.candidates.some(touched)) return entry;
+  const key = [...furthest, ...took].map(([chain, n]) => `${chain}\u0000${n}`).join('\u0001');
   let derived = entry.passed.get(key);
   if (derived === undefined) {
-    const candidates = entry.candidates.map((c) => ({ ...c, blockers: c.blockers.filter((b) => !past(b)) }));
+    const candidates = entry.candidates
+      .filter((c) => !otherBranch(c))
+      .map((c) => ({ ...c, blockers: c.blockers.filter((b) => !past(b)), passed: passed(c) }));
     derived = { candidates, fields: entry.fields, results: new Map(), passed: new Map() };
     if (entry.passed.size >= MAX_ENTRIES) entry.passed.clear();
     entry.passed.set(key, derived);

@@ -139,7 +139,7 @@ function renderKeyed(k: string, v: unknown, ctx: RenderCtx, depth: number): stri
     case 'elem':
       return elem(v, ctx, depth);
     case 'map':
-      return `${r(p('key'), PLAIN)} map ${r(p('data'))}`;
+      return `${r(p('key'), PLAIN)} map ${r(p('data'), ctxFor(p('key')))}`;
     case 'accept':
     case 'drop':
     case 'continue':

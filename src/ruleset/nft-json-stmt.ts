@@ -52,7 +52,8 @@ export function renderStmt(stmt: unknown, family?: string): string {
     case 'xt':
       return `xt ${str(p('type'))} "${str(p('name'))}"`;
     case 'vmap':
-      return `${renderExpr(p('key'))} vmap ${renderExpr(p('data'))}`;
+      // The map's keys are printed like the key expression's values: `iifname vmap { "wan" : jump input_wan }`.
+      return `${renderExpr(p('key'))} vmap ${renderExpr(p('data'), ctxFor(p('key')))}`;
     case 'set':
     case 'map': {
       // Statements attached to the element (`add @meter { ip saddr limit rate over 3/minute }`).

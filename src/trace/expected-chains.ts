@@ -67,7 +67,7 @@ const STOPS: ReadonlySet<string> = new Set(['drop', 'reject', 'queue', 'stolen',
  * Whether chain c could stop a packet: a DROP policy, a rule that drops, rejects or queues (or whose action is not
  * known), or a jump to a chain that could. A trace that ends before a chain that cannot has lost nothing that matters.
  */
-function mayStop(c: ChainInfo, index: RuleIndex, visited: Set<ChainInfo>): boolean {
+export function mayStop(c: ChainInfo, index: RuleIndex, visited = new Set<ChainInfo>()): boolean {
   if (c.policy === 'drop') return true;
   visited.add(c);
   for (const r of c.rules) {

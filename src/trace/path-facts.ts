@@ -15,7 +15,7 @@ import { inferFromNext } from './kernlog-step.js';
 import { natStepIndexes } from './nat.js';
 import type { PathNode } from './path.js';
 import { protoFromRules } from './proto-hint.js';
-import { missedChains, missedText, unroutedHint } from './expected-chains.js';
+import { mayStop, missedChains, missedText, unroutedHint } from './expected-chains.js';
 import { earlierAccept, finalVerdict, type PassThrough } from './verdict.js';
 
 export interface PathFacts {
@@ -79,8 +79,10 @@ function workOut(node: PathNode, backend: Dialect, index: RuleIndex | undefined,
 
 /**
  * Accepts that only pass the packet on, beyond iptables' fixed table names: in an nft chain of type `nat` or
- * `route` (the ruleset says so; a user chain takes the type of the base chain that led to it), or in a chain where
- * a rule did NAT, since NAT statements are only allowed in nat chains (so a trace without a ruleset knows too).
+ * `route` (the ruleset says so; a user chain takes the type of the base chain that led to it), under a base chain
+ * that cannot stop any packet (ACCEPT policy, no rule that drops, rejects or queues: OpenWrt fw4's empty
+ * `mangle_postrouting`), or in a chain where a rule did NAT, since NAT statements are only allowed in nat chains
+ * (so a trace without a ruleset knows too).
  */
 function passThroughOf(
   steps: readonly TraceStep[],
@@ -95,20 +97,24 @@ function passThroughOf(
   return (i) => {
     const s = steps[i]!;
     if (natChains.has(key(s))) return true;
-    // Without the ruleset, a chain named `nat-<hook>` (kube-proxy's `nat-postrouting`) is taken for a nat chain.
+    // Without the ruleset, a chain named `nat-<hook>` (kube-proxy's `nat-postrouting`) is taken for a nat chain,
+    // and fw4's `srcnat`, `dstnat_wan`, `mangle_forward` for nat and mangle chains.
     if (index === undefined || index.chain(s.family, s.table, s.chain) === undefined)
-      return typeFromName(s.chain) === 'nat';
+      return typeFromName(s.chain) === 'nat' || PASS_NAME.test(s.chain);
     // The base chain this step runs under: its own, or the last base chain of its table before it.
     for (let j = i; j >= 0; j--) {
       const b = steps[j]!;
       if (b.table !== s.table || b.family !== s.family) continue;
       const chain = index.chain(b.family, b.table, b.chain);
       if (chain?.hook == null) continue;
-      return chain.type === 'nat' || chain.type === 'route';
+      return chain.type === 'nat' || chain.type === 'route' || !mayStop(chain, index);
     }
     return false;
   };
 }
+
+/** OpenWrt fw4's nat and mangle chains (`srcnat`, `dstnat_lan`, `mangle_postrouting`), by name. */
+const PASS_NAME = /^(?:srcnat|dstnat|mangle)(?:_|$)/;
 
 /**
  * Steps are shared between traces (trace/step-cache) and a step's owner depends on the step alone: it is set
