@@ -69,6 +69,7 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
   for (const text of assembler.stats.readerErrors)
     renderer.handle({ kind: 'warning', message: `reader said: ${text}` });
   if (headless > 0) renderer.handle({ kind: 'warning', message: headlessWarning(headless, index !== undefined) });
+  if (stats.lost > 0) renderer.handle({ kind: 'warning', message: lostWarning(stats.lost) });
   for (const file of cut) renderer.handle({ kind: 'warning', message: midLineWarning(file) });
   const notHeld = unmatched?.warning();
   if (notHeld) renderer.handle({ kind: 'warning', message: notHeld });
@@ -86,6 +87,14 @@ function headlessWarning(n: number, withRules: boolean): string {
     ? ', or the ruleset given is not the one the capture ran through (a rule added since made an earlier line of the packet look final)'
     : '';
   return `${traces} past the raw table, where TRACE starts every packet: its first lines are missing from the capture${rules}`;
+}
+
+function lostWarning(reports: number): string {
+  const times = reports === 1 ? 'once' : `${reports} times`;
+  return (
+    `the reader reported lost events ${times} (how many, it does not say): packets are missing from this capture ` +
+    'and some traces may be cut short; counts are a lower bound'
+  );
 }
 
 function midLineWarning(file: string): string {

@@ -2,7 +2,8 @@
 // Pure; no I/O.
 import type { Dialect } from '../model/common.js';
 import type { ParseOutcome } from '../model/parse.js';
-import { ignored, oneEvent } from './outcome.js';
+import type { TraceEvent } from '../model/event.js';
+import { eventsOf, ignored, oneEvent } from './outcome.js';
 
 /** A line starting with `#`: nft's lost-events warning, an nft error, or a comment (`# source:`, `# new generation`). */
 export function parseHashLine(line: string, source: Dialect): ParseOutcome {
@@ -22,7 +23,11 @@ export function parseXtablesError(line: string): ParseOutcome | null {
     line.startsWith('Perhaps xtables-monitor') ||
     line.startsWith('cannot ')
   ) {
-    return oneEvent('xtables', { kind: 'reader-error', source: 'xtables', text: line.trimEnd() });
+    const text = line.trimEnd();
+    const error: TraceEvent = { kind: 'reader-error', source: 'xtables', text };
+    // ENOBUFS: the socket overflowed and events were dropped before the reader died (how many, it does not say).
+    if (!text.includes('No buffer space available')) return oneEvent('xtables', error);
+    return eventsOf('xtables', [{ kind: 'lost', source: 'xtables', count: 1, text }, error]);
   }
   return null;
 }

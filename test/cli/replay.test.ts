@@ -169,6 +169,17 @@ describe('fwtrace replay (built CLI)', () => {
     ]);
   });
 
+  it('a capture where the reader reported lost events: `lost` counts the reports, and a warning says counts are a lower bound', () => {
+    const records = runCli(['replay', 'test/fixtures/unseen3/two-tables-lost.nft-monitor.txt', '--json'])
+      .stdout.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; message?: string; lost?: number });
+    expect(records.filter((r) => r.type === 'warning').map((r) => r.message)).toEqual([
+      'the reader reported lost events once (how many, it does not say): packets are missing from this capture and some traces may be cut short; counts are a lower bound',
+    ]);
+    expect(records.at(-1)).toMatchObject({ type: 'stats', lost: 1 });
+  });
+
   it('a missing file is bad usage: exit 2, one line, no stack', () => {
     const r = runCli(['replay', join(tmp, 'nope.txt')]);
     expect(r.status).toBe(2);

@@ -171,9 +171,20 @@ describe('xtables non-record lines', () => {
     'xtables-monitor v1.8.9 (nf_tables): Parsing nftables rule failed',
     'Perhaps xtables-monitor or your kernel needs to be upgraded.',
     'error: No such file or directory',
-    'cannot receive from nfnetlink socket: No buffer space available',
   ])('fatal line %j is a reader-error', (line) => {
     expect(ev(line)).toEqual({ kind: 'reader-error', source: 'xtables', text: line });
+  });
+
+  it('ENOBUFS is a loss report too: the socket overflowed before the reader died', () => {
+    const line = 'cannot receive from nfnetlink socket: No buffer space available';
+    expect(parseXtablesLine(line)).toEqual({
+      kind: 'events',
+      dialect: 'xtables',
+      events: [
+        { kind: 'lost', source: 'xtables', count: 1, text: line },
+        { kind: 'reader-error', source: 'xtables', text: line },
+      ],
+    });
   });
 
   it.each<[string, RegExp]>([

@@ -134,7 +134,7 @@ export function formatStats(s: Readonly<RunStats>, c: Colors): string {
     .map(([r, n]) => `${n} ${r}`)
     .join('; ');
   const unparsed = s.unparsed > 0 ? `, ${s.unparsed} not understood (${reasons})` : '';
-  const lost = s.lost > 0 ? c.yellow(`, ${plural(s.lost, 'kernel event')} lost`) : '';
+  const lost = s.lost > 0 ? c.yellow(`, events lost (reported ${plural(s.lost, 'time')})`) : '';
   return c.dim(`${plural(s.traces, 'trace')} from ${plural(s.lines, 'line')}${unparsed}${lost}`) + '\n';
 }
 
