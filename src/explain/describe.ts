@@ -4,6 +4,8 @@ import type { RuleMatch } from '../model/ruleset.js';
 import type { FailedCondition, KubeService, NearMiss, RuleRef } from '../model/trace.js';
 import { PORTS } from './compare.js';
 
+const NAT_STATUS: ReadonlySet<string> = new Set(['DNAT', 'SNAT']);
+
 /** The order conditions read best in: `tcp dport 80 from A to B in on eth0 ct state NEW`. */
 const ORDER = ['family', 'proto', 'icmp-type', 'dport', 'sport', 'src', 'dst', 'iif', 'oif', 'ctstate'];
 
@@ -44,7 +46,8 @@ function conditionText(m: RuleMatch): string {
     case 'oif':
       return `${not}out on ${v}`;
     case 'ctstate':
-      return `ct state ${not}${v}`;
+      // DNAT and SNAT are conntrack's status bits (iptables' --ctstate takes them too): not states.
+      return m.values.every((x) => NAT_STATUS.has(x)) ? `ct status ${not}${v.toLowerCase()}` : `ct state ${not}${v}`;
     case 'unknown':
       return m.text;
     default:
@@ -73,6 +76,11 @@ export function failedText(f: FailedCondition): string {
       return /^\d/.test(f.got) ? `is icmp type ${f.got}` : `is ${f.got}`;
     case 'proto':
       return f.got === PORTS ? 'has ports' : `is ${f.got}`;
+    case 'ctstate': {
+      const want = f.want.replace(/^!/, '').split(',');
+      if (!want.every((x) => NAT_STATUS.has(x))) return `is ${f.got}`;
+      return `was ${f.want.startsWith('!') ? '' : 'not '}${want.join(' or ')}ed`;
+    }
     default:
       return `is ${f.got}`;
   }

@@ -18,7 +18,7 @@ describe('plain: why lines', () => {
       '    near misses:',
       '      rule 9 would accept tcp dport 80 to 10.66.2.0/24, but this packet goes to port 9999',
       '      rule 7 would accept tcp dport 5432 from 10.66.1.5/32 to 10.66.2.0/24 (via DB-ALLOW rule 1), but this packet goes to port 9999 and comes from 10.66.1.2',
-      '      rule 8 would accept tcp dport 80 to 10.66.2.2/32 ct state DNAT, but this packet goes to port 9999 and is NEW',
+      '      rule 8 would accept tcp dport 80 to 10.66.2.2/32 ct status dnat, but this packet goes to port 9999 and was not DNATed',
       '    cannot compare:',
       '      rule 2 (via KUBE-FORWARD rule 1): -m mark --mark 0x4000/0x4000',
       '    owners: docker (user chain): filter/DOCKER-USER; kube-proxy: nat/KUBE-SERVICES, filter/KUBE-FORWARD',

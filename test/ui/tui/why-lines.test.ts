@@ -22,7 +22,7 @@ describe('path pane: why', () => {
     const v = lines.findIndex((l) => l.startsWith('verdict DROP'));
     expect(lines.slice(v + 1)).toEqual([
       '  also    rule 7 would accept tcp dport 5432 from 10.66.1.5/32 to 10.66.2.0/24 (via DB-ALLOW rule 1), but this packet goes to port 9999 and comes from 10.66.1.2',
-      '  also    rule 8 would accept tcp dport 80 to 10.66.2.2/32 ct state DNAT, but this packet goes to port 9999 and is NEW',
+      '  also    rule 8 would accept tcp dport 80 to 10.66.2.2/32 ct status dnat, but this packet goes to port 9999 and was not DNATed',
       '  unsure  rule 2 (via KUBE-FORWARD rule 1): -m mark --mark 0x4000/0x4000',
     ]);
     const k = pathLines(kube, { cols: 200, glyphs: UNICODE_GLYPHS }).map(lineText);
