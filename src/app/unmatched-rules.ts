@@ -1,6 +1,7 @@
 // Replay with a ruleset: rule steps the ruleset does not hold, though it holds their chain. Then positions,
-// counters and near misses are missing, and the user can fix it: the dump was taken later, or printed in another
-// form than the trace (`nft -n monitor trace` prints `icmp type 8` where `nft list ruleset` says `echo-request`).
+// counters and near misses are missing (kernel-log lines: the rule's text and verdict), and the user can fix it:
+// the dump was taken later, or printed in another form than the trace (`nft -n monitor trace` prints `icmp type 8`
+// where `nft list ruleset` says `echo-request`).
 // Pure; no I/O.
 import type { RuleIndex } from '../model/ruleset.js';
 import type { Trace, TraceStep } from '../model/trace.js';
@@ -8,18 +9,26 @@ import type { Trace, TraceStep } from '../model/trace.js';
 export class UnmatchedRules {
   private traces = 0;
   private first: TraceStep | null = null;
+  /** The first was a kernel-log line: it gave the position, the dump has no rule that fits it there. */
+  private firstLogged = false;
 
   constructor(private readonly index: RuleIndex) {}
 
   /** Looks at a finished trace's rule steps. */
   see(trace: Trace): void {
     const steps = trace.steps;
+    // Kernel-log lines give positions: a rule the dump lacks there (or holds one the kernel would log otherwise)
+    // has no text.
+    const log = trace.backend === 'kernlog';
     for (let i = 0; i < steps.length; i++) {
       const s = steps[i]!;
-      if (s.kind !== 'rule' || s.rule === null || s.rule.position !== null) continue;
+      if (s.kind !== 'rule' || s.rule === null || (log ? s.rule.text !== null : s.rule.position !== null)) continue;
       if (!this.index.chain(s.family, s.table, s.chain)?.rules.length) continue;
       this.traces++;
-      this.first ??= s;
+      if (this.first === null) {
+        this.first = s;
+        this.firstLogged = log;
+      }
       return;
     }
   }
@@ -28,12 +37,19 @@ export class UnmatchedRules {
   warning(): string | null {
     const s = this.first;
     if (s === null) return null;
-    const what = s.rule?.text ? `"${s.rule.text}"` : `handle ${s.rule?.handle ?? '?'}`;
+    const what = s.rule?.text
+      ? `"${s.rule.text}"`
+      : s.rule?.handle != null || s.rule?.position == null
+        ? `handle ${s.rule?.handle ?? '?'}`
+        : `rule ${s.rule.position}`;
     const traces = this.traces === 1 ? '1 trace names' : `${this.traces} traces name`;
-    return (
-      `${traces} rules the ruleset given does not hold in their chain (first: ${s.table}/${s.chain} ${what}), ` +
-      `so their positions, counters and near misses are missing: ${this.advice(s)}`
-    );
+    const lead = `${traces} rules the ruleset given does not hold in their chain (first: ${s.table}/${s.chain} ${what})`;
+    if (this.firstLogged)
+      return (
+        `${lead}, so their text, counters and verdicts are unknown: give the iptables-save output of the host ` +
+        'and the time the log was written (a rule added, removed or moved since shifts the positions the log names)'
+      );
+    return `${lead}, so their positions, counters and near misses are missing: ${this.advice(s)}`;
   }
 
   private advice(s: TraceStep): string {

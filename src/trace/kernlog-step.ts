@@ -8,7 +8,8 @@ type LogStep = Extract<TraceEvent, { kind: 'log-step' }>;
 
 /**
  * The kernel labels entries by shape: an unconditional ACCEPT/DROP/RETURN rule is logged as `policy:N` or
- * `return:N` like a chain's tail. Only N beyond the chain's last rule is the real tail.
+ * `return:N` like a chain's tail. Only N beyond the chain's last rule is the real tail. So a `rule:N` line whose
+ * rule N in the dump is such a rule ran through another ruleset: that rule is not named, and its verdict is unknown.
  */
 export function kernlogStep(
   e: LogStep,
@@ -17,7 +18,8 @@ export function kernlogStep(
 ): { step: TraceStep; nat: RuleNat | null } {
   const at = { hook, family: e.family, table: e.table, chain: e.chain };
   const chain = index?.chain(e.family, e.table, e.chain);
-  const info: RuleInfo | undefined = chain?.rules[e.position - 1];
+  const listed: RuleInfo | undefined = chain?.rules[e.position - 1];
+  const info = e.entry === 'rule' && listed !== undefined && tailShaped(listed) ? undefined : listed;
   if (e.entry === 'rule' || info) {
     const rule = {
       handle: info?.handle ?? null,
@@ -33,6 +35,11 @@ export function kernlogStep(
     return { step: { ...at, kind: 'return', rule: null, verdict: 'return', target: null }, nat: null };
   const verdict: StepVerdict = chain?.policy ?? 'unknown';
   return { step: { ...at, kind: 'policy', rule: null, verdict, target: null }, nat: null };
+}
+
+/** A rule the kernel logs as `return:N` / `policy:N`: unconditional, and it accepts, drops or returns. */
+function tailShaped(r: RuleInfo): boolean {
+  return r.unconditional && (r.action === 'accept' || r.action === 'drop' || r.action === 'return');
 }
 
 /**

@@ -100,4 +100,15 @@ describe('UnmatchedRules', () => {
       /: nft -j prints iptables-nft matches as xt match "\.\.\.", which no trace text equals/,
     );
   });
+
+  it('kernel-log lines name positions: a dump without a fitting rule there is named for the host and time of the log', () => {
+    const dir = 'test/fixtures/unseen15';
+    const drifted = readFileSync(`${dir}/docker.iptables-save-drifted.txt`, 'utf8');
+    const unmatched = new UnmatchedRules(buildRuleIndex(readRuleset(drifted)));
+    for (const t of replayText(readFileSync(`${dir}/docker.dmesg.txt`, 'utf8'), { dumps: [drifted] }).traces)
+      unmatched.see(t);
+    expect(unmatched.warning()).toBe(
+      '2 traces name rules the ruleset given does not hold in their chain (first: filter/DOCKER-USER rule 1), so their text, counters and verdicts are unknown: give the iptables-save output of the host and the time the log was written (a rule added, removed or moved since shifts the positions the log names)',
+    );
+  });
 });

@@ -1,0 +1,38 @@
+// A docker host's kernel log from a fifteenth review lab (test/fixtures/unseen15/README.md).
+import { expect, it } from 'vitest';
+import type { Trace } from '../../src/model/trace.js';
+import { fixtureReplay } from '../helpers/fixture-replay.js';
+
+const { replay } = fixtureReplay('unseen15');
+
+const decided = (t: Trace): string =>
+  `${t.verdict.action} ${t.verdict.chain} ${t.verdict.by === 'policy' ? 'policy' : t.verdict.rule?.position}`;
+
+it('one trace per logged packet, each decided as the counters say', () => {
+  const traces = replay('docker.dmesg.txt', 'docker.iptables-save.txt').traces;
+  expect(traces).toHaveLength(38);
+  const tally = new Map<string, number>();
+  for (const t of traces) tally.set(decided(t), (tally.get(decided(t)) ?? 0) + 1);
+  expect(Object.fromEntries(tally)).toEqual({
+    'accept FORWARD 3': 23,
+    'accept DOCKER 1': 1,
+    'accept FORWARD 5': 8,
+    'accept FORWARD 6': 2,
+    'drop DOCKER-USER 1': 2,
+    'drop FORWARD policy': 2,
+  });
+});
+
+it('a rule:N line where the dump holds an unconditional RETURN (logged as return:N) is not that rule', () => {
+  const traces = replay('docker.dmesg.txt', 'docker.iptables-save-drifted.txt').traces;
+  const user = traces.filter((t) => t.steps.some((s) => s.chain === 'DOCKER-USER' && s.kind === 'rule'));
+  const cut = user.filter((t) => t.verdict.action === 'unknown');
+  expect(cut).toHaveLength(2);
+  for (const t of cut) {
+    expect(t.steps.at(-1)).toMatchObject({ chain: 'DOCKER-USER', kind: 'rule', verdict: 'unknown' });
+    expect(t.steps.at(-1)?.rule).toMatchObject({ position: 1, text: null });
+    expect(t.explanation).toMatch(
+      /the ruleset given does not hold this rule of filter\/DOCKER-USER: give the dump taken with the capture$/,
+    );
+  }
+});
