@@ -201,6 +201,10 @@ describe.skipIf(SKIP)('the ruleset rewritten during a trace', () => {
       const done: Round[] = [];
       await rounds(lab, ROUNDS, done);
       await reloader.stop();
+      // xtables-monitor reports the overflow the churn caused (ENOBUFS) only when it next reads: let such a death
+      // surface, and nft monitor take over, before the round that must come through whole (seen once: the switch
+      // fell in that round and its last packet was lost between the readers).
+      await sleep(1500);
       expect(reloader.ok, `reloads done (${reloader.failed} failed)`).toBeGreaterThan(10);
       expect(run.running, 'fwtrace still runs').toBe(true);
       await rounds(lab, 1, done); // once the churn stopped
@@ -257,6 +261,10 @@ describe.skipIf(SKIP)('the ruleset rewritten during a trace', () => {
       reloaders.push(reloader);
       await sleep(2500);
       await reloader.stop();
+      // xtables-monitor reports the overflow the churn caused (ENOBUFS) only when it next reads: let such a death
+      // surface, and nft monitor take over, before the round that must come through whole (seen once: the switch
+      // fell in that round and its last packet was lost between the readers).
+      await sleep(1500);
       expect(reloader.ok, `reloads done (${reloader.failed} failed)`).toBeGreaterThan(10);
       await run.waitFor(
         (r) => r.type === 'warning' && /removed by something else.*put them back/.test(String(r['message'])),
