@@ -61,7 +61,7 @@ export type TraceEvent =
       /** Hook when the envelope says so (ulogd JSON oob.hook), else null. */
       readonly hook: Hook | null;
     }
-  /** The reader reported losing kernel events (`# ERROR: We lost some netlink events!`, ENOBUFS); `count` 1 per report. */
+  /** The reader reported losing kernel events (`# ERROR: We lost some netlink events!`, ENOBUFS): 1 per report. */
   | { readonly kind: 'lost'; readonly source: Dialect; readonly count: number; readonly text: string }
   /** The reader reported an error of its own (xtables-monitor dying, nft diagnostics). */
   | { readonly kind: 'reader-error'; readonly source: Dialect; readonly text: string };

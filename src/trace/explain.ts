@@ -128,7 +128,7 @@ function undecided(
   return `no verdict seen: the trace ends at ${at}${did}${short}${hint}`;
 }
 
-/** What a kernel-log trace whose last line has no known verdict needs: the ruleset, or the part of it that is missing. */
+/** What a kernel-log trace whose last line has no known verdict needs: the ruleset, or the part of it missing. */
 function logHint(last: TraceStep, index: RuleIndex | undefined): string {
   const save = last.family === 'ip6' ? 'ip6tables-save' : 'iptables-save';
   if (index === undefined)
