@@ -53,18 +53,18 @@ export function kubePath(steps: readonly TraceStep[], index: RuleIndex | undefin
   const svcAt = steps.findIndex(isService);
   const sepAt = steps.findIndex((s) => isEndpointChain(s.table, s.chain));
   const none = noEndpoints(steps, index);
-  if (svcAt < 0 && sepAt < 0 && none === null) return null;
+  if (svcAt < 0 && sepAt < 0 && none === undefined) return null;
   const sep = steps[sepAt];
   const pick = sep === undefined ? undefined : pickStep(steps, sep);
   const share = pick === undefined ? null : chance(pick, index);
   return {
     service: serviceName(steps, index),
-    clusterIP: clusterIP(steps, index),
+    clusterIP: (none === undefined ? null : dstHost(none.step, index)) ?? clusterIP(steps, index),
     sep,
     index,
     probability: share?.probability ?? null,
-    endpoints: none !== null ? 0 : (share?.endpoints ?? null),
-    noEndpoints: none,
+    endpoints: none !== undefined ? 0 : (share?.endpoints ?? null),
+    noEndpoints: none?.words ?? null,
     masqueradeMark: steps.some(
       (s) =>
         MASQ_CHAIN.test(s.chain) || ((s.verdict === 'jump' || s.verdict === 'goto') && MASQ_CHAIN.test(s.target ?? '')),
@@ -102,14 +102,17 @@ export function kubeFor(path: KubePath, nat: readonly NatRewrite[]): KubeAnswer 
 
 const NO_ENDPOINTS = /\bhas no (?:local )?endpoints\b/;
 
-/** `has no endpoints` / `has no local endpoints` from the comment of a kube-proxy rule on the path, or null. */
-function noEndpoints(steps: readonly TraceStep[], index: RuleIndex | undefined): string | null {
-  for (const s of steps) {
-    if (s.kind !== 'rule' || ownerOf(s) !== 'kube-proxy') continue;
-    const words = NO_ENDPOINTS.exec(commentOf(s, ruleInfoOf(s, index)) ?? '')?.[0];
-    if (words !== undefined) return words;
+/** The kube-proxy rule on the path commented `has no endpoints` / `has no local endpoints`, with those words. */
+function noEndpoints(
+  steps: readonly TraceStep[],
+  index: RuleIndex | undefined,
+): { readonly step: TraceStep; readonly words: string } | undefined {
+  for (const step of steps) {
+    if (step.kind !== 'rule' || ownerOf(step) !== 'kube-proxy') continue;
+    const words = NO_ENDPOINTS.exec(commentOf(step, ruleInfoOf(step, index)) ?? '')?.[0];
+    if (words !== undefined) return { step, words };
   }
-  return null;
+  return undefined;
 }
 
 /** From an nftables-mode chain name, else from the first kube-proxy rule comment naming one. */
@@ -182,16 +185,11 @@ function statistic(r: RuleInfo): number | null {
 const round = (x: number): number => Math.round(x * 1e6) / 1e6;
 
 /**
- * The destination of the rule commented `cluster IP` (or, in nftables mode, of the service chain's first rule), or of
- * the rule commented `has no endpoints`: of the first service chain on the path that has one (a NodePort packet
- * goes through KUBE-EXT-X, whose rules name no cluster IP, then KUBE-SVC-X).
+ * The destination of the rule commented `cluster IP` (or, in nftables mode, of the service chain's first rule) of
+ * the first service chain on the path that has one (a NodePort packet goes through KUBE-EXT-X, whose rules name no
+ * cluster IP, then KUBE-SVC-X). kubePath looks first at a service's `has no endpoints` rule.
  */
 function clusterIP(steps: readonly TraceStep[], index: RuleIndex | undefined): string | null {
-  for (const s of steps) {
-    const ip =
-      s.kind === 'rule' && NO_ENDPOINTS.test(commentOf(s, ruleInfoOf(s, index)) ?? '') ? dstHost(s, index) : null;
-    if (ip !== null) return ip;
-  }
   for (const svc of steps) {
     const ip = isService(svc) ? clusterIPOf(steps, svc, index) : null;
     if (ip !== null) return ip;
