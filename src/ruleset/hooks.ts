@@ -49,8 +49,15 @@ export function builtinHook(table: string, chain: string): Hook | null {
   return m?.[2] === undefined ? null : hookFromName(m[2]);
 }
 
-/** The chain type a `<type>-<hook>` name gives (`nat` for kube-proxy's `nat-postrouting`), or null. */
+/** OpenWrt fw4's nat chains and its zones' (`srcnat`, `dstnat_wan`). */
+const FW4_NAT = /^(?:src|dst)nat(?:_|$)/;
+
+/**
+ * The chain type a name gives: `<type>-<hook>` (`nat` for kube-proxy's `nat-postrouting`, `mangle` for fw4's
+ * `mangle_forward`), `nat` for fw4's `srcnat`/`dstnat*`; else null.
+ */
 export function typeFromName(chain: string): string | null {
+  if (FW4_NAT.test(chain)) return 'nat';
   return TYPE_PREFIX.exec(chain)?.[1]?.toLowerCase() ?? null;
 }
 

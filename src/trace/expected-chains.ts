@@ -19,7 +19,7 @@ export function missedChains(steps: readonly TraceStep[], index: RuleIndex): rea
   const hook = last.hook;
   const seen = new Set(steps.map((s) => chainKey(s.family, s.table, s.chain)));
   const unseen = (c: ChainInfo): boolean =>
-    everyPacket(c) && !seen.has(chainKey(c.family, c.table, c.chain)) && mayStop(c, index, new Set());
+    everyPacket(c) && !seen.has(chainKey(c.family, c.table, c.chain)) && mayStop(c, index);
   // The highest priority among the base chains traced at the last hook: later ones run after it.
   let top: number | null = null;
   for (const s of steps) {

@@ -97,10 +97,10 @@ function passThroughOf(
   return (i) => {
     const s = steps[i]!;
     if (natChains.has(key(s))) return true;
-    // Without the ruleset, a chain named `nat-<hook>` (kube-proxy's `nat-postrouting`) is taken for a nat chain,
-    // and fw4's `srcnat`, `dstnat_wan`, `mangle_forward` for nat and mangle chains.
+    // Without the ruleset, the name says: kube-proxy's `nat-postrouting`, fw4's `srcnat`, `dstnat_wan`,
+    // `mangle_forward` are nat and mangle chains.
     if (index === undefined || index.chain(s.family, s.table, s.chain) === undefined)
-      return typeFromName(s.chain) === 'nat' || PASS_NAME.test(s.chain);
+      return PASS_BY_NAME.has(typeFromName(s.chain) ?? '');
     // The base chain this step runs under: its own, or the last base chain of its table before it.
     for (let j = i; j >= 0; j--) {
       const b = steps[j]!;
@@ -113,8 +113,8 @@ function passThroughOf(
   };
 }
 
-/** OpenWrt fw4's nat and mangle chains (`srcnat`, `dstnat_lan`, `mangle_postrouting`), by name. */
-const PASS_NAME = /^(?:srcnat|dstnat|mangle)(?:_|$)/;
+/** Chain types, told by name (ruleset/hooks typeFromName), whose accepts only pass the packet on. */
+const PASS_BY_NAME: ReadonlySet<string> = new Set(['nat', 'mangle']);
 
 /**
  * Steps are shared between traces (trace/step-cache) and a step's owner depends on the step alone: it is set
