@@ -89,12 +89,23 @@ export class TraceBuilder {
   }
 }
 
-/** Keeps the first-seen value of every field, filling the ones still missing (e.g. `oif` learnt after routing). */
+/**
+ * Keeps the first-seen value of every field, filling the ones still missing (e.g. `oif` learnt after routing, the
+ * bridge port `physout` after the bridge's forward decision).
+ */
 function mergeFirstSeen(first: PacketInfo, later: PacketInfo): PacketInfo {
   if (first === later || first.ipVersion === undefined) return later;
-  if ((first.oif || !later.oif) && (first.iif || !later.iif)) return first;
+  if (!fills(first, later, 'oif') && !fills(first, later, 'iif') && !fills(first, later, 'physout')) {
+    if (!fills(first, later, 'physin')) return first;
+  }
   const merged: PacketInfo = { ...later, ...first };
-  if (!first.oif && later.oif) merged.oif = later.oif;
-  if (!first.iif && later.iif) merged.iif = later.iif;
+  for (const k of INTERFACES) if (fills(first, later, k)) merged[k] = later[k] as string;
   return merged;
+}
+
+const INTERFACES = ['iif', 'oif', 'physin', 'physout'] as const;
+
+/** later knows interface k and first does not. */
+function fills(first: PacketInfo, later: PacketInfo, k: (typeof INTERFACES)[number]): boolean {
+  return !first[k] && !!later[k];
 }

@@ -34,7 +34,12 @@ export function flowText(p: PacketInfo): string {
 export function interfacesText(t: Pick<Trace, 'packet' | 'steps'>): string {
   const p = t.packet;
   const local = t.steps.some((s) => s.hook === 'input');
-  return `${p.iif || '(local)'} -> ${p.oif || (p.iif && local ? '(local)' : '?')}`;
+  return `${p.iif || '(local)'}${port(p.physin)} -> ${p.oif || (p.iif && local ? '(local)' : '?')}${port(p.physout)}`;
+}
+
+/** ` (veth1)`: the bridge port behind a bridge interface (kernel-log PHYSIN/PHYSOUT, br_netfilter). */
+function port(name: string | undefined): string {
+  return name ? ` (${name})` : '';
 }
 
 /** `rule 3`, `rule #12` (handle), or the step kind. */

@@ -36,3 +36,15 @@ it('a rule:N line where the dump holds an unconditional RETURN (logged as return
     );
   }
 });
+
+it('bridged packets name their bridge ports: PHYSIN from prerouting, PHYSOUT learnt in forward', () => {
+  const traces = replay('docker.dmesg.txt', 'docker.iptables-save.txt').traces;
+  const toDb = traces.filter((t) => t.packet.dst === '172.17.0.3' && t.packet.iif === 'docker0');
+  expect(toDb.length).toBeGreaterThan(0);
+  for (const t of toDb) expect(t.packet).toMatchObject({ iif: 'docker0', physin: 'vweb', physout: 'vdb' });
+  // Routed in from outside: iptables saw it before the bridge chose a port, so the log names none.
+  const inbound = traces.find((t) => t.packet.iif === 'eth0' && t.packet.dst === '172.17.0.3');
+  expect(inbound?.packet).toMatchObject({ iif: 'eth0', oif: 'docker0' });
+  expect(inbound?.packet.physin).toBeUndefined();
+  expect(inbound?.packet.physout).toBeUndefined();
+});

@@ -27,4 +27,11 @@ describe('interfacesText', () => {
     expect(text({ iif: 'fw-c' }, 'ingress')).toBe('fw-c -> ?');
     expect(text({ iif: 'fw-c' }, 'prerouting')).toBe('fw-c -> ?');
   });
+
+  it('names the bridge ports behind a bridge interface (kernel-log PHYSIN/PHYSOUT)', () => {
+    expect(text({ iif: 'docker0', oif: 'docker0', physin: 'vweb', physout: 'vdb' }, 'forward')).toBe(
+      'docker0 (vweb) -> docker0 (vdb)',
+    );
+    expect(text({ iif: 'eth0', oif: 'docker0', physout: 'vdb' }, 'forward')).toBe('eth0 -> docker0 (vdb)');
+  });
 });

@@ -18,6 +18,8 @@ export function wirePacket(p: Trace['packet']): Record<string, unknown> {
     dport: p.dport ?? null,
     iif: p.iif || null,
     oif: p.oif || null,
+    physin: p.physin || null,
+    physout: p.physout || null,
     len: p.len ?? null,
     tcpFlags: p.tcpFlags ?? null,
   };
@@ -139,7 +141,7 @@ export function traceTailBytes(t: Trace): Uint8Array | null {
 
 /** The same text as JSON.stringify(wirePacket(p)). */
 function packetJson(p: Trace['packet']): string {
-  return `{"ipVersion":${value(p.ipVersion)},"proto":${value(p.proto)},"src":${value(p.src)},"dst":${value(p.dst)},"sport":${value(p.sport)},"dport":${value(p.dport)},"iif":${value(p.iif || null)},"oif":${value(p.oif || null)},"len":${value(p.len)},"tcpFlags":${value(p.tcpFlags)}}`;
+  return `{"ipVersion":${value(p.ipVersion)},"proto":${value(p.proto)},"src":${value(p.src)},"dst":${value(p.dst)},"sport":${value(p.sport)},"dport":${value(p.dport)},"iif":${value(p.iif || null)},"oif":${value(p.oif || null)},"physin":${value(p.physin || null)},"physout":${value(p.physout || null)},"len":${value(p.len)},"tcpFlags":${value(p.tcpFlags)}}`;
 }
 
 /** JSON of a field value, undefined as null. */
