@@ -41,7 +41,12 @@ export function viewKey(p: PacketView, fields: ReadonlySet<MatchField>): string 
 
 export type Outcome =
   | { readonly kind: 'pass' }
-  | { readonly kind: 'fail'; readonly failed: FailedCondition }
+  | {
+      readonly kind: 'fail';
+      readonly failed: FailedCondition;
+      /** It fails only because the packet is of another protocol (ports of an ICMP packet, ICMP type of TCP). */
+      readonly otherProto?: true;
+    }
   | { readonly kind: 'unknown'; readonly text: string };
 
 const PASS: Outcome = { kind: 'pass' };
@@ -61,7 +66,8 @@ export function compareMatch(m: RuleMatch, p: PacketView): Outcome {
   if (hit === null) return unknown();
   if (hit !== m.negate) return PASS;
   const want = `${m.negate ? '!' : ''}${m.values.join(',')}`;
-  return { kind: 'fail', failed: { field: m.field, want, got: got.kind === 'none' ? got.shown : shown(m, got.value) } };
+  if (got.kind === 'none') return { kind: 'fail', failed: { field: m.field, want, got: got.shown }, otherProto: true };
+  return { kind: 'fail', failed: { field: m.field, want, got: shown(m, got.value) } };
 }
 
 type Got = { kind: 'value'; value: string } | { kind: 'none'; shown: string } | { kind: 'absent' };

@@ -18,6 +18,8 @@ interface Scored {
   readonly c: Candidate;
   readonly order: number;
   readonly failed: FailedCondition[];
+  /** How many conditions failed, those restating a protocol condition included (they rank, not show). */
+  readonly misses: number;
   readonly unknown: string[];
   readonly met: number;
 }
@@ -60,12 +62,14 @@ export function nearMisses(
 }
 
 function byCloseness(a: Scored, b: Scored): number {
-  return a.failed.length - b.failed.length || a.unknown.length - b.unknown.length || b.met - a.met || a.order - b.order;
+  return a.misses - b.misses || a.unknown.length - b.unknown.length || b.met - a.met || a.order - b.order;
 }
 
 /** Compares every condition; null when the rule cannot apply (a stopper surely runs first, or replies only). */
 function score(c: Candidate, p: PacketView, order: number): Scored | null {
   const failed: FailedCondition[] = [];
+  /** Failures that only restate a failed protocol condition (`-p icmp --icmp-type 8` against TCP: one miss). */
+  const restated: FailedCondition[] = [];
   const unknown: string[] = [];
   let met = 0;
   for (const m of dedupe(c.matches)) {
@@ -74,9 +78,11 @@ function score(c: Candidate, p: PacketView, order: number): Scored | null {
     else if (o.kind === 'unknown') unknown.push(o.text);
     else {
       if (repliesOnly(m, p) || otherFamily(m, p)) return null;
-      failed.push(o.failed);
+      (o.otherProto ? restated : failed).push(o.failed);
     }
   }
+  const misses = failed.length + restated.length;
+  if (!failed.some((f) => f.field === 'proto')) failed.push(...restated);
   for (const b of c.blockers) {
     const outcomes = dedupe(b.rule.matches ?? []).map((m) => compareMatch(m, p));
     if (outcomes.some((o) => o.kind === 'fail')) continue;
@@ -85,7 +91,7 @@ function score(c: Candidate, p: PacketView, order: number): Scored | null {
     const what = b.jumps ? `jumps to ${b.rule.target ?? '?'} first` : `may stop it first`;
     unknown.push(`${b.chain} ${label(ref(b.rule))} ${what}${texts.length > 0 ? ` (${texts.join('; ')})` : ''}`);
   }
-  return { c, order, failed, unknown: [...new Set(unknown)], met };
+  return { c, order, failed, misses, unknown: [...new Set(unknown)], met };
 }
 
 /** A failed `ct state established,related` for a packet known to be NEW. */
