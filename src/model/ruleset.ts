@@ -96,6 +96,11 @@ export interface RuleIndex {
    * built-in chains that were never created).
    */
   hooked(family: Family, hook: Hook): readonly ChainInfo[];
+  /**
+   * Every base chain the dumps list at `hook` for a packet of `family`, hooked or not: iptables-legacy has made every
+   * built-in chain of a table it lists (its tables register all their hooks), iptables-nft maybe not.
+   */
+  declared(family: Family, hook: Hook): readonly ChainInfo[];
   /** True when the index holds no chain at all. */
   readonly empty: boolean;
 }

@@ -1,6 +1,6 @@
 // RuleIndex over a snapshot: O(1) lookups of chains and rules by handle or position, with the
 // ip/ip6 ↔ inet family fallback. Pure; no I/O.
-import type { Family } from '../model/common.js';
+import type { Family, Hook } from '../model/common.js';
 import type { ChainInfo, RuleIndex, RuleInfo, RulesetSnapshot } from '../model/ruleset.js';
 
 interface Entry {
@@ -52,16 +52,24 @@ export function buildRuleIndex(snapshot: RulesetSnapshot): RuleIndex {
     return undefined;
   };
   const hooked = new Map<string, ChainInfo[]>();
-  for (const { chain } of entries.values()) {
-    if (chain.hook === null || !certainlyHooked(chain)) continue;
-    const k = `${chain.family}\u0000${chain.hook}`;
-    const list = hooked.get(k);
-    if (list === undefined) hooked.set(k, [chain]);
+  const declared = new Map<string, ChainInfo[]>();
+  const add = (to: Map<string, ChainInfo[]>, k: string, chain: ChainInfo): void => {
+    const list = to.get(k);
+    if (list === undefined) to.set(k, [chain]);
     else list.push(chain);
+  };
+  for (const { chain } of entries.values()) {
+    if (chain.hook === null) continue;
+    const k = `${chain.family}\u0000${chain.hook}`;
+    add(declared, k, chain);
+    if (certainlyHooked(chain)) add(hooked, k, chain);
   }
+  const at = (by: Map<string, ChainInfo[]>, family: Family, hook: Hook): ChainInfo[] =>
+    HOOKED_FAMILIES[family].flatMap((f) => by.get(`${f}\u0000${hook}`) ?? []);
   return {
     empty: entries.size === 0,
-    hooked: (family, hook) => HOOKED_FAMILIES[family].flatMap((f) => hooked.get(`${f}\u0000${hook}`) ?? []),
+    hooked: (family, hook) => at(hooked, family, hook),
+    declared: (family, hook) => at(declared, family, hook),
     chain: (family, table, chain) => find(family, table, chain)?.chain,
     byHandle: (family, table, chain, handle) => find(family, table, chain)?.byHandle.get(handle),
     byPosition: (family, table, chain, position) => {

@@ -6,3 +6,11 @@ export function endpoint(ip: string | undefined, port: number | undefined): stri
   if (port === undefined) return host;
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
+
+/** A multicast or broadcast destination (normalised text: IPv6 compressed, lower case). */
+export function isGroupAddress(ip: string | undefined): boolean {
+  if (ip === undefined) return false;
+  if (ip.includes(':')) return ip.startsWith('ff');
+  const first = Number(ip.slice(0, ip.indexOf('.')));
+  return (first >= 224 && first <= 239) || ip === '255.255.255.255';
+}

@@ -4,7 +4,8 @@
 //   was cut short (lost events, a reader that stopped, a capture that ends mid-packet);
 // - input and forward both have chains but the packet, accepted in prerouting, reached neither: the kernel dropped
 //   it between them (rp_filter, no route, forwarding off, TTL expired, too big for the next hop), unless events
-//   were lost. Netfilter's verdict stays the accept; the sentence says the rest.
+//   were lost. Netfilter's verdict stays the accept; the sentence says the rest. With chains at forward only, the
+//   packet may also have been for this host, and the sentence says that too.
 // Pure; no I/O.
 import type { Family, Hook } from '../model/common.js';
 import type { ChainInfo, RuleIndex } from '../model/ruleset.js';
@@ -37,16 +38,43 @@ export function missedChains(steps: readonly TraceStep[], index: RuleIndex): rea
 /** The words that start the routing hint (host checks, which name the cause themselves, take it off again). */
 export const UNROUTED_LEAD = '; not seen after prerouting, though ';
 
-/** `; not seen after prerouting, though input and forward have chains (...): ...`, or '' when it does not apply. */
-export function unroutedHint(steps: readonly TraceStep[], verdict: FinalVerdict, index: RuleIndex | undefined): string {
+const DROPPED_ON_THE_WAY =
+  'the kernel dropped it on the way (rp_filter, no route, forwarding off, TTL expired, too big for the next hop), or events were lost';
+
+/** The routing hint of a path: its words ('' for none), and whether the packet may have been for this host. */
+export interface UnroutedHint {
+  readonly text: string;
+  /** No chain hooks input: a packet for this host would show nothing after prerouting either. */
+  readonly maybeLocal: boolean;
+}
+
+const NO_HINT: UnroutedHint = { text: '', maybeLocal: false };
+
+/**
+ * `; not seen after prerouting, though input and forward have chains (...): ...`, or no words when it does not
+ * apply. `legacy`: the dump is iptables-legacy's (the kernel log's), whose built-in chains all exist.
+ */
+export function unroutedHint(
+  steps: readonly TraceStep[],
+  verdict: FinalVerdict,
+  index: RuleIndex | undefined,
+  legacy = false,
+): UnroutedHint {
   const last = steps[steps.length - 1];
-  if (index === undefined || verdict.action !== 'accept' || last?.hook !== 'prerouting') return '';
+  if (index === undefined || verdict.action !== 'accept' || last?.hook !== 'prerouting') return NO_HINT;
   const family = packetFamily(steps);
-  if (family === null) return '';
-  const input = index.hooked(family, 'input');
-  const forward = index.hooked(family, 'forward');
-  if (input.length === 0 || forward.length === 0) return '';
-  return `${UNROUTED_LEAD}input and forward have chains (${chainNames(input)}, ${chainNames(forward)}): the kernel dropped it on the way (rp_filter, no route, forwarding off, TTL expired, too big for the next hop), or events were lost`;
+  if (family === null) return NO_HINT;
+  const chainsAt = (hook: Hook): readonly ChainInfo[] =>
+    legacy ? index.declared(family, hook) : index.hooked(family, hook);
+  const input = chainsAt('input');
+  const forward = chainsAt('forward');
+  if (forward.length === 0) return NO_HINT;
+  if (input.length === 0) {
+    const text = `${UNROUTED_LEAD}forward has chains (${chainNames(forward)}): it was for this host (no chain hooks input), or ${DROPPED_ON_THE_WAY}`;
+    return { text, maybeLocal: true };
+  }
+  const text = `${UNROUTED_LEAD}input and forward have chains (${chainNames(input)}, ${chainNames(forward)}): ${DROPPED_ON_THE_WAY}`;
+  return { text, maybeLocal: false };
 }
 
 /** The explanation without unroutedHint()'s words. */
@@ -55,9 +83,10 @@ export function withoutUnroutedHint(explanation: string): string {
   return at < 0 ? explanation : explanation.slice(0, at);
 }
 
-/** `table/chain, table/chain`. */
+/** `table/chain, table/chain`, the first three (a legacy dump lists mangle/INPUT, nat/INPUT, ...). */
 function chainNames(chains: readonly ChainInfo[]): string {
-  return chains.map((c) => `${c.table}/${c.chain}`).join(', ');
+  const names = chains.slice(0, 3).map((c) => `${c.table}/${c.chain}`);
+  return chains.length > 3 ? `${names.join(', ')}, …` : names.join(', ');
 }
 
 /** Terminal rule actions: a chain without any (nor a DROP policy) lets every packet go on, traced or not. */

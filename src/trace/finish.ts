@@ -8,6 +8,7 @@ import { kubeFor } from '../explain/kube.js';
 import { packetView } from '../explain/packet-view.js';
 import { whyFor } from '../explain/why.js';
 import type { TraceBuilder } from './builder.js';
+import { isGroupAddress } from './address.js';
 import { explainTail } from './explain.js';
 import { findNat } from './nat.js';
 import { pathFacts } from './path-facts.js';
@@ -26,6 +27,8 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex): Trace {
     nat.length === 0 && kube === null && closest === null
       ? ''
       : explainTail(nat, { closest, kube: kube?.text ?? null }, steps);
+  // Multicast and broadcast are for this host (or dropped) wherever no chain hooks input: nothing to point out.
+  const unrouted = f.unrouted.maybeLocal && isGroupAddress(packet.dst) ? '' : f.unrouted.text;
   return {
     id: b.id,
     backend: b.backend,
@@ -34,7 +37,7 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex): Trace {
     steps,
     verdict,
     nat,
-    explanation: tail === '' && f.unrouted === '' ? f.head : f.head + tail + f.unrouted,
+    explanation: tail === '' && unrouted === '' ? f.head : f.head + tail + unrouted,
     why,
     kubernetes: kube === null ? null : kube.service,
   };

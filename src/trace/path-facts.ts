@@ -15,8 +15,8 @@ import { inferFromNext } from './kernlog-step.js';
 import { natStepIndexes } from './nat.js';
 import type { PathNode } from './path.js';
 import { protoFromRules } from './proto-hint.js';
-import { mayStop, missedChains, missedText, unroutedHint } from './expected-chains.js';
-import { earlierAccept, finalVerdict, type PassThrough } from './verdict.js';
+import { mayStop, missedChains, missedText, unroutedHint, type UnroutedHint } from './expected-chains.js';
+import { earlierAccept, finalVerdict, type AcceptWeight } from './verdict.js';
 
 export interface PathFacts {
   readonly kernlog: boolean;
@@ -34,8 +34,8 @@ export interface PathFacts {
   readonly kube: KubePath | null;
   /** The explanation up to its per-packet tail (see trace/explain). */
   readonly head: string;
-  /** What the explanation ends with after the tail: '' or the routing hint of trace/expected-chains. */
-  readonly unrouted: string;
+  /** What the explanation ends with after the tail: the routing hint of trace/expected-chains, if any. */
+  readonly unrouted: UnroutedHint;
 }
 
 /**
@@ -58,8 +58,8 @@ function workOut(node: PathNode, backend: Dialect, index: RuleIndex | undefined,
   const stepNat = node.stepNat();
   // Chains the ruleset says the packet must have met next: without them the trace is cut short too.
   const missed = index === undefined || cut ? [] : missedChains(steps, index);
-  const pass = passThroughOf(steps, stepNat, index);
-  const { verdict, index: decided } = finalVerdict(steps, pass, cut || missed.length > 0, index !== undefined);
+  const weigh = acceptWeightOf(steps, stepNat, index);
+  const { verdict, index: decided } = finalVerdict(steps, weigh, cut || missed.length > 0, index !== undefined);
   const shortOf = verdict.action === 'unknown' && missed.length > 0 ? missedText(missed) : null;
   return {
     kernlog: backend === 'kernlog',
@@ -72,23 +72,23 @@ function workOut(node: PathNode, backend: Dialect, index: RuleIndex | undefined,
     ruleProto: protoFromRules(steps),
     why: whyPath(verdict, steps, decided, index),
     kube: kubePath(steps, index),
-    head: explainHead(verdict, steps, decided, backend, shortOf, earlierAccept(steps, decided, pass), index),
-    unrouted: unroutedHint(steps, verdict, index),
+    head: explainHead(verdict, steps, decided, backend, shortOf, earlierAccept(steps, decided, weigh), index),
+    unrouted: unroutedHint(steps, verdict, index, backend === 'kernlog'),
   };
 }
 
 /**
- * Accepts that only pass the packet on, beyond iptables' fixed table names: in an nft chain of type `nat` or
- * `route` (the ruleset says so; a user chain takes the type of the base chain that led to it), under a base chain
- * that cannot stop any packet (ACCEPT policy, no rule that drops, rejects or queues: OpenWrt fw4's empty
- * `mangle_postrouting`), or in a chain where a rule did NAT, since NAT statements are only allowed in nat chains
- * (so a trace without a ruleset knows too).
+ * How much each accept says (trace/verdict AcceptWeight). It only passes the packet on in an nft chain of type `nat`
+ * or `route` (the ruleset says so; a user chain takes the type of the base chain that led to it), or in a chain
+ * where a rule did NAT, since NAT statements are only allowed in nat chains (so a trace without a ruleset knows
+ * too). It is weak under a base chain that cannot stop any packet (ACCEPT policy, no rule that drops, rejects or
+ * queues: OpenWrt fw4's empty `mangle_postrouting`, an empty OUTPUT).
  */
-function passThroughOf(
+function acceptWeightOf(
   steps: readonly TraceStep[],
   stepNat: readonly (RuleNat | null)[],
   index: RuleIndex | undefined,
-): PassThrough {
+): AcceptWeight {
   const key = (s: TraceStep): string => chainKey(s.family, s.table, s.chain);
   const natChains = new Set<string>();
   stepNat.forEach((nat, i) => {
@@ -96,20 +96,21 @@ function passThroughOf(
   });
   return (i) => {
     const s = steps[i]!;
-    if (natChains.has(key(s))) return true;
+    if (natChains.has(key(s))) return 'passes';
     // Without the ruleset, the name says: kube-proxy's `nat-postrouting`, fw4's `srcnat`, `dstnat_wan`,
     // `mangle_forward` are nat and mangle chains.
     if (index === undefined || index.chain(s.family, s.table, s.chain) === undefined)
-      return PASS_BY_NAME.has(typeFromName(s.chain) ?? '');
+      return PASS_BY_NAME.has(typeFromName(s.chain) ?? '') ? 'passes' : 'counts';
     // The base chain this step runs under: its own, or the last base chain of its table before it.
     for (let j = i; j >= 0; j--) {
       const b = steps[j]!;
       if (b.table !== s.table || b.family !== s.family) continue;
       const chain = index.chain(b.family, b.table, b.chain);
       if (chain?.hook == null) continue;
-      return chain.type === 'nat' || chain.type === 'route' || !mayStop(chain, index);
+      if (chain.type === 'nat' || chain.type === 'route') return 'passes';
+      return mayStop(chain, index) ? 'counts' : 'weak';
     }
-    return false;
+    return 'counts';
   };
 }
 

@@ -10,12 +10,14 @@ const PASS_THROUGH: ReadonlySet<string> = new Set(['raw', 'mangle', 'nat']);
 const GOES_ON: ReadonlySet<string> = new Set(['continue', 'jump', 'goto', 'return', 'break', 'unknown']);
 
 /**
- * Whether step i's accept only lets the packet go on (beyond the fixed table names above): a chain of nft type `nat`
- * or `route` in a table of any name. The caller knows from the ruleset, or from a NAT statement in the chain.
+ * What step i's accept says, beyond the fixed table names above: `counts` (a chain that could have stopped the
+ * packet let it through), `weak` (a filtering chain that stops no packet at all: an empty ACCEPT-policy OUTPUT, fw4's
+ * `mangle_postrouting`) or `passes` (only lets it go on: nft type `nat` or `route`, a chain that did NAT). The
+ * caller knows from the ruleset, a NAT statement in the chain, or the chain's name.
  */
-export type PassThrough = (i: number) => boolean;
+export type AcceptWeight = (i: number) => 'counts' | 'weak' | 'passes';
 
-const NEVER: PassThrough = () => false;
+const COUNTS: AcceptWeight = () => 'counts';
 
 /**
  * Whether the kernel went on evaluating after this last step (the trace was cut short). With a ruleset, a last step
@@ -41,36 +43,44 @@ export function queuedThrough(steps: readonly TraceStep[], i: number): boolean {
   return steps[i]?.verdict === 'queue' && i < steps.length - 1;
 }
 
-/** Index of the deciding step, or -1 when no step decided anything. */
-export function decidingStep(steps: readonly TraceStep[], passThrough: PassThrough = NEVER): number {
+/**
+ * Index of the deciding step, or -1 when no step decided anything: the first terminal verdict, else the last accept
+ * that counts, else the last weak one (a filtering chain that stops nothing still is where the packet was let
+ * through: filter/OUTPUT's policy, not nat/POSTROUTING's), else the last accept.
+ */
+export function decidingStep(steps: readonly TraceStep[], weigh: AcceptWeight = COUNTS): number {
   const terminal = steps.findIndex((s, i) => TERMINAL.has(s.verdict) && !queuedThrough(steps, i));
   if (terminal >= 0) return terminal;
+  let weak = -1;
   let fallback = -1;
   for (let i = steps.length - 1; i >= 0; i--) {
     const s = steps[i]!;
     if (s.verdict !== 'accept' && !queuedThrough(steps, i)) continue;
-    if (acceptCounts(s, i, passThrough)) return i;
+    const w = acceptWeight(s, i, weigh);
+    if (w === 'counts') return i;
+    if (w === 'weak' && weak < 0) weak = i;
     if (fallback < 0) fallback = i;
   }
-  return fallback;
+  return weak >= 0 ? weak : fallback;
 }
 
-/** Whether step i's accept lets the packet through a filtering table (not one that only passes packets on). */
-function acceptCounts(s: TraceStep, i: number, passThrough: PassThrough): boolean {
-  return !PASS_THROUGH.has(s.table) && !isTracerTable(s.table) && !passThrough(i);
+/** Step i's accept weighed: raw, mangle, nat and the tracer's own table only pass packets on. */
+function acceptWeight(s: TraceStep, i: number, weigh: AcceptWeight): ReturnType<AcceptWeight> {
+  return PASS_THROUGH.has(s.table) || isTracerTable(s.table) ? 'passes' : weigh(i);
 }
 
 /**
  * When a policy accepted the packet (step `decided`), a rule of another table at the same hook that accepted it
  * first (two filtering tables on one hook: both must let it through, and the rule is what let it); -1 for none.
  */
-export function earlierAccept(steps: readonly TraceStep[], decided: number, passThrough: PassThrough = NEVER): number {
+export function earlierAccept(steps: readonly TraceStep[], decided: number, weigh: AcceptWeight = COUNTS): number {
   const d = steps[decided];
   if (d?.kind !== 'policy' || d.verdict !== 'accept') return -1;
   for (let i = decided - 1; i >= 0; i--) {
     const s = steps[i]!;
     if (s.hook !== d.hook) return -1;
-    if (s.kind === 'rule' && s.verdict === 'accept' && s.table !== d.table && acceptCounts(s, i, passThrough)) return i;
+    if (s.kind === 'rule' && s.verdict === 'accept' && s.table !== d.table && acceptWeight(s, i, weigh) === 'counts')
+      return i;
   }
   return -1;
 }
@@ -91,12 +101,12 @@ const UNDECIDED: FinalVerdict = Object.freeze({
  */
 export function finalVerdict(
   steps: readonly TraceStep[],
-  passThrough: PassThrough = NEVER,
+  weigh: AcceptWeight = COUNTS,
   cut = false,
   /** A ruleset was given: a last step of raw, mangle or nat with no known verdict ends the path (see goesOn). */
   withRules = false,
 ): { verdict: FinalVerdict; index: number } {
-  const index = decidingStep(steps, passThrough);
+  const index = decidingStep(steps, weigh);
   const step = steps[index];
   if (!step) return { verdict: UNDECIDED, index };
   // A drop is final wherever it is seen; an accept only when nothing was left to evaluate.

@@ -18,6 +18,8 @@ const ROUTING =
   'the kernel dropped it on the way (rp_filter, no route, forwarding off, TTL expired, too big for the next hop), or events were lost';
 const IPT_HINT = `${UNROUTED_LEAD}input and forward have chains (filter/INPUT, filter/FORWARD): ${ROUTING}`;
 const PRE_ACCEPT = 'accepted by the ACCEPT policy of raw/PREROUTING';
+const LOCAL_HINT = (forward: string): string =>
+  `${UNROUTED_LEAD}forward has chains (${forward}): it was for this host (no chain hooks input), or ${ROUTING}`;
 
 /** Packet, verdict and explanation, in capture order. */
 const summary = (traces: readonly Trace[]): string[] =>
@@ -58,14 +60,28 @@ describe('iptables rulesets (xtables-monitor, kernel log)', () => {
     for (const t of replay('xt.xtables-monitor.txt')) expect(t.explanation).not.toContain(UNROUTED_LEAD);
   });
 
-  it('an iptables built-in chain with an ACCEPT policy and no rule may not exist (iptables-nft): no hint', () => {
+  it('an iptables built-in chain with an ACCEPT policy and no rule may not exist (iptables-nft): maybe local', () => {
     // iptables-nft-save lists INPUT even when the kernel has no such chain; a packet for this host then shows
     // nothing after prerouting although it was delivered.
     const save = read('xt.iptables-save.txt')
       .replace(':INPUT DROP', ':INPUT ACCEPT')
       .replace(/^\[.*-A INPUT.*\n/gm, '');
     const r = replayText(read('xt.xtables-monitor.txt'), { dumps: [save] });
-    expect(r.traces.map((t) => t.explanation).filter((e) => e.includes(UNROUTED_LEAD))).toEqual([]);
+    const hinted = r.traces.map((t) => t.explanation).filter((e) => e.includes(UNROUTED_LEAD));
+    expect(hinted).toEqual([
+      `${PRE_ACCEPT}${LOCAL_HINT('filter/FORWARD')}`,
+      `${PRE_ACCEPT}${LOCAL_HINT('filter/FORWARD')}`,
+    ]);
+  });
+
+  it('iptables-legacy (the kernel log) has made every built-in chain its dump lists: INPUT counts though empty', () => {
+    const save = read('legacy.iptables-save.txt')
+      .replace(':INPUT DROP', ':INPUT ACCEPT')
+      .replace(/^\[.*-A INPUT.*\n/gm, '');
+    expect(save).not.toContain('-A INPUT');
+    const r = replayText(read('legacy.dmesg.txt'), { dumps: [save] });
+    const hinted = r.traces.map((t) => t.explanation).filter((e) => e.includes(UNROUTED_LEAD));
+    expect(hinted).toEqual([`${PRE_ACCEPT}${IPT_HINT}`, `${PRE_ACCEPT}${IPT_HINT}`]);
   });
 });
 
@@ -113,11 +129,11 @@ describe('native nft (inet table)', () => {
     ]);
   });
 
-  it('no input chain: the packet may have been delivered, so nothing is said', () => {
+  it('no input chain: the packet may have been delivered, and the sentence says so', () => {
     const ruleset = read('rpf-inet.ruleset.nft').replace(/\tchain c_inp \{[^}]*\}\n/, '');
     expect(ruleset).not.toContain('c_inp');
     const r = replayText(read('rpf-inet.nft-monitor.txt'), { dumps: [ruleset] });
-    expect(r.traces[0]!.explanation).toBe('accepted by the ACCEPT policy of t/c_pre');
+    expect(r.traces[0]!.explanation).toBe(`accepted by the ACCEPT policy of t/c_pre${LOCAL_HINT('t/c_fwd')}`);
   });
 });
 
@@ -163,6 +179,9 @@ table inet c {
     expect(ipt.hooked('ip', 'input')).toEqual([]);
     expect(ipt.hooked('ip', 'forward').map((c) => c.chain)).toEqual(['FORWARD']);
     expect(ipt.hooked('ip', 'output').map((c) => c.chain)).toEqual(['OUTPUT']);
+    // Declared: every built-in chain listed, for dumps whose built-in chains all exist (iptables-legacy).
+    expect(ipt.declared('ip', 'input').map((c) => c.chain)).toEqual(['INPUT']);
+    expect(ipt.declared('ip6', 'input')).toEqual([]);
   });
 });
 
