@@ -182,9 +182,9 @@ export class Assembler {
       this.close(key);
       b = undefined;
     }
-    if (!b && packet !== null && c.hook !== null) {
+    if (!b && packet !== null) {
       // A new id on a packet already under way (the kernel copied it): the same trace goes on.
-      b = this.recent.continued(e.source, c.hook, packet);
+      b = this.recent.continued(e.source, c.family, hook, packet);
       if (b) {
         b.keys.push(key);
         this.open.set(key, b);
@@ -200,7 +200,7 @@ export class Assembler {
       this.open.set(key, b);
     }
     b.lastAt = now;
-    b.enter(c.key, hook, e.table, e.chain, packet);
+    b.enter(c.key, c.family, hook, e.table, e.chain, packet);
     this.recent.touch(b);
     return b;
   }
@@ -241,7 +241,7 @@ export class Assembler {
       this.open.set(free, b);
     }
     b.lastAt = now;
-    if (baseHook !== null && c.key !== b.base) b.enter(c.key, baseHook, e.table, e.chain, e.packet);
+    if (baseHook !== null && c.key !== b.base) b.enter(c.key, c.family, baseHook, e.table, e.chain, e.packet);
     if (baseHook !== null) b.lastBasePosition = e.position;
     b.lastPacket = e.packet;
     b.lastTable = e.table;

@@ -1,5 +1,5 @@
 // The mutable state of one packet's trace while its events arrive. Pure; no I/O.
-import type { Dialect, Hook } from '../model/common.js';
+import type { Dialect, Family, Hook } from '../model/common.js';
 import type { PacketInfo } from '../model/packet.js';
 import type { RuleNat } from '../model/ruleset.js';
 import type { TraceStep } from '../model/trace.js';
@@ -28,6 +28,8 @@ export class TraceBuilder {
   closed = false;
   packet: PacketInfo = {};
   hook: Hook = 'unknown';
+  /** The family of the last base chain entered (a bridge family's hooks come before the IP stack's). */
+  baseFamily: Family | null = null;
   base: string | null = null;
   done = false;
   /** Kernel-log lines: last position seen in the current base chain. */
@@ -59,9 +61,10 @@ export class TraceBuilder {
   }
 
   /** Records that the packet entered a base chain, with its headers there when known. */
-  enter(key: string, hook: Hook, table: string, chain: string, packet: PacketInfo | null): void {
+  enter(key: string, family: Family, hook: Hook, table: string, chain: string, packet: PacketInfo | null): void {
     if (!this.entered.includes(key)) this.entered.push(key);
     this.base = key;
+    this.baseFamily = family;
     if (hook !== 'unknown') this.hook = hook;
     if (packet === null) return;
     this.sightings.push({ hook: this.hook, table, chain, packet, stepCount: this.path.depth });

@@ -1,8 +1,9 @@
 // The kernel gives a packet a new trace id when it copies the skb on the way (seen: a packet that came in on a
-// bridge and is routed out of it gets one between prerouting and forward). A new id whose first chain is past the
-// entry hooks, with the same packet as a trace stopped at an earlier hook a moment ago, continues that trace.
-// Pure; no I/O.
-import type { Hook } from '../model/common.js';
+// bridge and is routed out of it gets one between prerouting and forward; one the bridge family's input passed up
+// to the IP stack gets one there). A new id whose first chain is past the entry hooks, or is the IP stack's after a
+// bridge family's input (or bridge chain of unknown hook), with the same packet as a trace stopped at an earlier hook
+// a moment ago, continues that trace. Pure; no I/O.
+import type { Family, Hook } from '../model/common.js';
 import type { PacketInfo } from '../model/packet.js';
 import type { TraceBuilder } from './builder.js';
 import { hookRank } from './hook-order.js';
@@ -22,23 +23,32 @@ export class RecentTraces {
   }
 
   /**
-   * The open trace a new id entering a base chain at `hook` with `packet` continues, or undefined: one of the
-   * last ones touched, of the same reader, not finished, stopped at an earlier (or unknown) hook, on the same packet.
+   * The open trace a new id entering a base chain of `family` at `hook` with `packet` continues, or undefined: one
+   * of the last ones touched, of the same reader, not finished, stopped at an earlier (or unknown) hook, on the
+   * same packet.
    */
-  continued(source: string, hook: Hook, packet: PacketInfo): TraceBuilder | undefined {
+  continued(source: string, family: Family, hook: Hook, packet: PacketInfo): TraceBuilder | undefined {
+    // The IP stack's chains after a bridge family's: the bridge passed the packet up (its own new packets start
+    // in the bridge family).
+    const ip = family === 'ip' || family === 'ip6' || family === 'inet';
     // A packet starts its path at prerouting or output (ingress): a new id there is a new packet.
-    if (hookRank(hook) <= hookRank('prerouting')) return undefined;
+    if (!ip && hookRank(hook) <= hookRank('prerouting')) return undefined;
     for (let k = 1; k <= RECENT; k++) {
       const b = this.ring[(this.next + RECENT - k) % RECENT];
       if (b === null || b === undefined) return undefined;
       if (b.backend !== source || b.done || b.closed) continue;
-      // A hook not known (an nft chain of any name, no ruleset) is taken for an earlier one: the packet decides.
-      if (b.hook !== 'unknown' && hookRank(b.hook) >= hookRank(hook)) continue;
+      const passedUp = ip && b.baseFamily === 'bridge' && (b.hook === 'input' || b.hook === 'unknown');
+      if (!passedUp && !earlier(b.hook, hook)) continue;
       const seen = b.sightings[b.sightings.length - 1]?.packet;
       if (seen !== undefined && samePacket(seen, packet)) return b;
     }
     return undefined;
   }
+}
+
+/** A hook not known (an nft chain of any name, no ruleset) is taken for an earlier one: the packet decides. */
+function earlier(was: Hook, now: Hook): boolean {
+  return hookRank(now) > hookRank('prerouting') && (was === 'unknown' || hookRank(was) < hookRank(now));
 }
 
 /**
