@@ -22,6 +22,20 @@ export function wirePacket(p: Trace['packet']): Record<string, unknown> {
     physout: p.physout || null,
     len: p.len ?? null,
     tcpFlags: p.tcpFlags ?? null,
+    icmpType: p.icmpType ?? null,
+    icmpCode: p.icmpCode ?? null,
+    inner: p.inner === undefined ? null : wireInner(p.inner),
+  };
+}
+
+/** The packet an ICMP error quotes: enough to find the trace it is about. */
+function wireInner(p: NonNullable<Trace['packet']['inner']>): Record<string, unknown> {
+  return {
+    proto: p.proto ?? null,
+    src: p.src ?? null,
+    dst: p.dst ?? null,
+    sport: p.sport ?? null,
+    dport: p.dport ?? null,
   };
 }
 
@@ -141,7 +155,7 @@ export function traceTailBytes(t: Trace): Uint8Array | null {
 
 /** The same text as JSON.stringify(wirePacket(p)). */
 function packetJson(p: Trace['packet']): string {
-  return `{"ipVersion":${value(p.ipVersion)},"proto":${value(p.proto)},"src":${value(p.src)},"dst":${value(p.dst)},"sport":${value(p.sport)},"dport":${value(p.dport)},"iif":${value(p.iif || null)},"oif":${value(p.oif || null)},"physin":${value(p.physin || null)},"physout":${value(p.physout || null)},"len":${value(p.len)},"tcpFlags":${value(p.tcpFlags)}}`;
+  return `{"ipVersion":${value(p.ipVersion)},"proto":${value(p.proto)},"src":${value(p.src)},"dst":${value(p.dst)},"sport":${value(p.sport)},"dport":${value(p.dport)},"iif":${value(p.iif || null)},"oif":${value(p.oif || null)},"physin":${value(p.physin || null)},"physout":${value(p.physout || null)},"len":${value(p.len)},"tcpFlags":${value(p.tcpFlags)},"icmpType":${value(p.icmpType)},"icmpCode":${value(p.icmpCode)},"inner":${p.inner === undefined ? 'null' : JSON.stringify(wireInner(p.inner))}}`;
 }
 
 /** JSON of a field value, undefined as null. */
