@@ -120,10 +120,14 @@ function undecided(
     last.verdict === 'unknown'
       ? ''
       : ` (${last.kind === 'policy' ? 'policy ' : ''}${last.verdict}${last.target ? ` ${last.target}` : ''})`;
+  // Without a ruleset a kernel-log `return:N` may be an unconditional rule (-j DROP) the kernel labels by its shape.
   const hint =
-    backend === 'kernlog' && last.verdict === 'unknown'
+    backend === 'kernlog' && (last.verdict === 'unknown' || index === undefined)
       ? logHint(last, index)
-      : '; events were lost, the reader stopped, or the capture ends mid-packet';
+      : shortOf === null
+        ? '; events were lost, the reader stopped, or the capture ends mid-packet'
+        : // Between two chains of a path the kernel itself may drop it (conntrack or NAT refusing it, routing).
+          '; the kernel dropped it between them, events were lost, the reader stopped, or the capture ends mid-packet';
   const short = shortOf === null ? '' : `, short of ${shortOf}, which every packet there meets next`;
   return `no verdict seen: the trace ends at ${at}${did}${short}${hint}`;
 }
@@ -131,8 +135,11 @@ function undecided(
 /** What a kernel-log trace whose last line has no known verdict needs: the ruleset, or the part of it missing. */
 function logHint(last: TraceStep, index: RuleIndex | undefined): string {
   const save = last.family === 'ip6' ? 'ip6tables-save' : 'iptables-save';
-  if (index === undefined)
+  if (index === undefined) {
+    if (last.kind === 'return')
+      return `; kernel-log lines carry no verdict, and a \`return\` line is the chain's end or an unconditional rule there (-j DROP, -j ACCEPT, -j RETURN): give the ruleset (--rules ${save} output) to decide`;
     return `; kernel-log lines carry no verdict: give the ruleset (--rules ${save} output) to decide`;
+  }
   const chain = index.chain(last.family, last.table, last.chain);
   if (chain === undefined)
     return `; kernel-log lines carry no verdict, and the ruleset given has no ${last.family} ${last.table}/${last.chain}: add ${save} output to decide`;

@@ -95,7 +95,7 @@ describe('chains every packet meets next, never seen: the trace was cut short', 
   it('a mangle POSTROUTING chain that may drop: forwarded packets must have been seen there', () => {
     const withMangle = `${save}*mangle\n:POSTROUTING ACCEPT [0:0]\n-A POSTROUTING -o mr1 -p tcp -j DROP\nCOMMIT\n`;
     const cut =
-      'unknown: no verdict seen: the trace ends at filter/FORWARD rule 1 (accept), short of mangle/POSTROUTING at postrouting, which every packet there meets next; events were lost, the reader stopped, or the capture ends mid-packet';
+      'unknown: no verdict seen: the trace ends at filter/FORWARD rule 1 (accept), short of mangle/POSTROUTING at postrouting, which every packet there meets next; the kernel dropped it between them, events were lost, the reader stopped, or the capture ends mid-packet';
     expect(forwarded(withMangle)).toEqual([cut, cut]);
   });
 

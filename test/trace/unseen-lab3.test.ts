@@ -13,7 +13,7 @@ const where = (t: Trace): string =>
 
 describe('two filter tables on the forward hook: a trace that stops after the first is not its verdict', () => {
   const CUT =
-    'no verdict seen: the trace ends at a/from_cli rule 1 (accept), short of b/fwd_b at forward, which every packet there meets next; events were lost, the reader stopped, or the capture ends mid-packet';
+    'no verdict seen: the trace ends at a/from_cli rule 1 (accept), short of b/fwd_b at forward, which every packet there meets next; the kernel dropped it between them, events were lost, the reader stopped, or the capture ends mid-packet';
 
   it('whole: table b (priority filter + 10) drops what table a accepted', () => {
     const { traces } = replay('two-tables-full.nft-monitor.txt', 'two-tables.ruleset.nft');
