@@ -45,6 +45,9 @@ export function builtinHook(table: string, chain: string): Hook | null {
   }
   const direct = hookFromName(chain);
   if (direct !== null) return direct;
+  // Named after nft's priority keywords, as fw4 and many hand-written rulesets do.
+  if (chain === 'dstnat') return 'prerouting';
+  if (chain === 'srcnat') return 'postrouting';
   const m = TYPE_PREFIX.exec(chain);
   return m?.[2] === undefined ? null : hookFromName(m[2]);
 }

@@ -164,7 +164,8 @@ export class Assembler {
       if (!b || (baseHook !== null && c.key !== b.base)) b = this.enterNetlink(e, c, null, now);
     }
     b.lastAt = now;
-    const hook = baseHook ?? b.hook;
+    // A user chain runs at its base chain's hook; a base chain of unknown hook does not inherit an earlier one.
+    const hook = baseHook ?? b.baseHook;
     const index = this.index;
     const built = cachedNetlinkStep(this.chains, c, e, hook, (owned) =>
       netlinkStep(owned, hook, baseHook !== null, index),

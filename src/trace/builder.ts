@@ -30,6 +30,8 @@ export class TraceBuilder {
   hook: Hook = 'unknown';
   /** The family of the last base chain entered (a bridge family's hooks come before the IP stack's). */
   baseFamily: Family | null = null;
+  /** The hook of the last base chain entered, `unknown` when not known (`hook` keeps the last known one). */
+  baseHook: Hook = 'unknown';
   base: string | null = null;
   done = false;
   /** Kernel-log lines: last position seen in the current base chain. */
@@ -65,6 +67,7 @@ export class TraceBuilder {
     if (!this.entered.includes(key)) this.entered.push(key);
     this.base = key;
     this.baseFamily = family;
+    this.baseHook = hook;
     if (hook !== 'unknown') this.hook = hook;
     if (packet === null) return;
     this.sightings.push({ hook: this.hook, table, chain, packet, stepCount: this.path.depth });

@@ -1,0 +1,104 @@
+// IPv6 first, from an eighteenth review lab (test/fixtures/unseen18/README.md): NAT66, ICMPv6 errors, fragments,
+// dual stack, in iptables-legacy (kernel log), native nft and iptables-nft (nft monitor).
+import { describe, expect, it } from 'vitest';
+import type { Trace } from '../../src/model/trace.js';
+import { UNROUTED_LEAD } from '../../src/trace/expected-chains.js';
+import { fixtureReplay } from '../helpers/fixture-replay.js';
+import { replayText } from '../helpers/replay-text.js';
+
+const { read, replay } = fixtureReplay('unseen18');
+
+const tally = (traces: readonly Trace[]): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const t of traces) {
+    const v = t.verdict;
+    const k = `${t.packet.ipVersion} ${v.action} ${v.table}/${v.chain} ${v.by === 'policy' ? 'policy' : (v.rule?.position ?? v.rule?.handle)}`;
+    out[k] = (out[k] ?? 0) + 1;
+  }
+  return out;
+};
+
+describe('iptables-legacy, kernel log, both dumps', () => {
+  const traces = replay('legacy.dmesg.txt', 'legacy.ip6tables-save.txt', 'legacy.iptables-save.txt').traces;
+
+  it('one trace per traced packet (ip6 27 + 9, ip 14 + 1), each decided as the counters say', () => {
+    expect(traces).toHaveLength(51);
+    expect(tally(traces)).toEqual({
+      '6 accept filter/INPUT 3': 2,
+      '6 accept filter/INPUT 6': 1,
+      '6 accept filter/INPUT 7': 2,
+      '6 accept filter/INPUT 8': 1,
+      '6 reject filter/INPUT 9': 1,
+      '6 accept filter/FORWARD 1': 10,
+      '6 accept filter/FORWARD 4': 1,
+      '6 accept filter/FORWARD 5': 1,
+      '6 drop filter/LOG_AND_DROP 2': 2,
+      '6 reject filter/FORWARD 7': 1,
+      '6 reject filter/FORWARD 8': 1,
+      '6 accept filter/FORWARD 9': 1,
+      '6 drop filter/FORWARD policy': 1,
+      '6 accept filter/OUTPUT policy': 9,
+      '6 accept nat/PREROUTING policy': 2,
+      '4 accept filter/FORWARD 1': 10,
+      '4 accept filter/FORWARD 2': 1,
+      '4 accept filter/FORWARD 3': 1,
+      '4 drop filter/LOG_AND_DROP 2': 1,
+      '4 reject filter/FORWARD 5': 1,
+      '4 accept filter/OUTPUT policy': 1,
+    });
+  });
+
+  it('the too-big and hop-limit packets end in prerouting; the router’s ICMPv6 errors quote them', () => {
+    const lost = traces.filter((t) => t.steps.at(-1)?.hook === 'prerouting' && t.verdict.action === 'accept');
+    expect(lost).toHaveLength(2);
+    for (const t of lost) expect(t.explanation).toContain(`${UNROUTED_LEAD}input and forward have chains`);
+    const errors = traces.filter((t) => t.packet.proto === 'icmpv6' && t.packet.inner !== undefined);
+    const about = (t: Trace): string => `${t.packet.icmpType} ${t.packet.inner?.src} > ${t.packet.inner?.dst}`;
+    expect(errors.map(about)).toEqual(expect.arrayContaining(['2 fd18:1::2 > fd18:2::2', '3 fd18:1::2 > fd18:2::2']));
+  });
+});
+
+it('kernel log without a ruleset: a chain’s `return:N` may be its unconditional -j DROP, and the sentence says so', () => {
+  const traces = replay('legacy.dmesg.txt').traces;
+  const logged = traces.filter((t) => t.steps.at(-1)?.chain === 'LOG_AND_DROP');
+  expect(logged).toHaveLength(3);
+  for (const t of logged) {
+    expect(t.verdict.action).toBe('unknown');
+    expect(t.explanation).toMatch(
+      /a `return` line is the chain's end or an unconditional rule there \(-j DROP, -j ACCEPT, -j RETURN\): give the ruleset \(--rules ip6?tables-save output\) to decide$/,
+    );
+    expect(t.explanation).not.toContain('events were lost');
+  }
+});
+
+describe('native nft (table inet rv18)', () => {
+  it('one trace per packet in the file (40 + 16), as the counter deltas say', () => {
+    const traces = replay('nft.trace.txt', 'nft.ruleset.txt').traces;
+    expect(traces).toHaveLength(56);
+    const t = tally(traces);
+    expect(t['6 accept rv18/input 3']).toBe(11);
+    expect(t['6 drop rv18/forward policy']).toBe(1);
+    expect(t['6 accept rv18/trace_pre policy']).toBe(2); // too big, hop limit: prerouting only
+  });
+
+  it('without a ruleset, NAT is placed at the hook its chain’s name says (dstnat, srcnat), never an earlier one', () => {
+    const traces = replay('nft.trace.txt').traces;
+    const both = traces.find((t) => t.nat.length === 2);
+    expect(both?.nat.map((n) => `${n.kind} ${n.hook}`)).toEqual(['dnat prerouting', 'masquerade postrouting']);
+    const hooks = new Set(traces.flatMap((t) => t.nat.filter((n) => n.kind === 'masquerade').map((n) => n.hook)));
+    expect([...hooks]).toEqual(['postrouting']);
+  });
+
+  it('a base chain whose name says no hook: its NAT is at an unknown hook, not the forward hook before it', () => {
+    const renamed = read('nft.trace.txt').replaceAll(' rv18 srcnat ', ' rv18 snat_out ');
+    const traces = replayText(renamed, {}).traces;
+    const hooks = new Set(traces.flatMap((t) => t.nat.filter((n) => n.kind === 'masquerade').map((n) => n.hook)));
+    expect([...hooks]).toEqual(['unknown']);
+  });
+});
+
+it('iptables-nft read by nft monitor: 46 traces, every filter verdict by the handle the counters name', () => {
+  const traces = replay('ipt-nft.trace.txt', 'ipt-nft.nft-ruleset.txt').traces;
+  expect(traces).toHaveLength(46);
+  expect(tally(traces)['6 accept filter/OUTPUT policy']).toBe(11);
+});
