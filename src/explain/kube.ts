@@ -35,6 +35,11 @@ export interface KubePath {
   readonly endpoints: number | null;
   /** kube-proxy's rule for a service without endpoints (`has no endpoints`, or `has no local endpoints`) decided. */
   readonly noEndpoints: string | null;
+  /**
+   * Where the cluster IP is to be read per packet when no rule names it: the DNAT's original destination (a service
+   * chain the services map sent it to), or the packet's destination (nftables mode's `no-endpoint-services` map).
+   */
+  readonly clusterIPFrom: 'dnat' | 'dst' | null;
   readonly masqueradeMark: boolean;
   /** Answers by the endpoint the packet's NAT shows (few per path; bounded). */
   readonly byEndpoint: Map<string | null, KubeAnswer>;
@@ -57,9 +62,11 @@ export function kubePath(steps: readonly TraceStep[], index: RuleIndex | undefin
   const sep = steps[sepAt];
   const pick = sep === undefined ? undefined : pickStep(steps, sep);
   const share = pick === undefined ? null : chance(pick, index);
+  const ip = (none === undefined ? null : dstHost(none.step, index)) ?? clusterIP(steps, index);
   return {
     service: serviceName(steps, index),
-    clusterIP: (none === undefined ? null : dstHost(none.step, index)) ?? clusterIP(steps, index),
+    clusterIP: ip,
+    clusterIPFrom: ip !== null ? null : none?.byServiceMap === true ? 'dst' : viaPortal(steps, svcAt) ? 'dnat' : null,
     sep,
     index,
     probability: share?.probability ?? null,
@@ -75,44 +82,79 @@ export function kubePath(steps: readonly TraceStep[], index: RuleIndex | undefin
 
 const MAX_ENDPOINTS = 64;
 
-/** The Service of one packet on that path (the endpoint comes from its NAT), with its words (kubeText). */
-export function kubeFor(path: KubePath, nat: readonly NatRewrite[]): KubeAnswer {
+/**
+ * The Service of one packet on that path (the endpoint comes from its NAT), with its words (kubeText). `dst`: the
+ * packet's destination as first seen (`ip:port`), for a cluster IP no rule names.
+ */
+export function kubeFor(path: KubePath, nat: readonly NatRewrite[], dst: string | null = null): KubeAnswer {
   const done =
     nat.find((n) => n.kind === 'dnat' && n.chain !== null && n.table !== null && isEndpointChain(n.table, n.chain)) ??
     // Kernel-log lines without a ruleset name no rule: the DNAT of a packet that went through an endpoint chain.
     (path.sep !== undefined ? nat.find((n) => n.kind === 'dnat' && n.chain === null) : undefined);
   const seen = done?.to ?? null;
-  let answer = path.byEndpoint.get(seen);
+  const portal = path.clusterIPFrom === 'dnat' ? (done?.from ?? null) : path.clusterIPFrom === 'dst' ? dst : null;
+  const key = portal === null ? seen : `${seen ?? ''} ${portal}`;
+  let answer = path.byEndpoint.get(key);
   if (answer === undefined) {
+    const clusterIP = path.clusterIP ?? hostOfEndpoint(portal);
     const service: KubeService = {
       service: path.service,
-      clusterIP: path.clusterIP,
+      clusterIP,
       endpoint: seen ?? endpointOfPath(path.sep, path.index),
       probability: path.probability,
       endpoints: path.endpoints,
       masqueradeMark: path.masqueradeMark,
     };
-    const name = path.service === null ? 'a Kubernetes service' : `service ${path.service}`;
+    const name =
+      path.service !== null
+        ? `service ${path.service}`
+        : portal !== null && path.clusterIPFrom === 'dst'
+          ? `the Kubernetes service at ${portal}`
+          : 'a Kubernetes service';
     answer = { service, text: path.noEndpoints === null ? kubeText(service) : `${name} ${path.noEndpoints}` };
     if (path.byEndpoint.size >= MAX_ENDPOINTS) path.byEndpoint.clear();
-    path.byEndpoint.set(seen, answer);
+    path.byEndpoint.set(key, answer);
   }
   return answer;
 }
 
 const NO_ENDPOINTS = /\bhas no (?:local )?endpoints\b/;
+/** nftables mode's verdict maps of services without endpoints, which the trace shows taking a verdict. */
+const NFT_NO_ENDPOINTS = /vmap @no-endpoint-(services|nodeports)\b/;
 
-/** The kube-proxy rule on the path commented `has no endpoints` / `has no local endpoints`, with those words. */
+/**
+ * The kube-proxy rule on the path commented `has no endpoints` / `has no local endpoints`, with those words; or, in
+ * nftables mode, the lookup in `no-endpoint-services` / `no-endpoint-nodeports` that took a verdict (its elements
+ * name the service in a comment the trace does not show).
+ */
 function noEndpoints(
   steps: readonly TraceStep[],
   index: RuleIndex | undefined,
-): { readonly step: TraceStep; readonly words: string } | undefined {
+): { readonly step: TraceStep; readonly words: string; readonly byServiceMap?: true } | undefined {
   for (const step of steps) {
     if (step.kind !== 'rule' || ownerOf(step) !== 'kube-proxy') continue;
     const words = NO_ENDPOINTS.exec(commentOf(step, ruleInfoOf(step, index)) ?? '')?.[0];
     if (words !== undefined) return { step, words };
+    const map = step.verdict === 'continue' ? null : NFT_NO_ENDPOINTS.exec(step.rule?.text ?? '')?.[1];
+    if (map === 'services') return { step, words: 'has no endpoints', byServiceMap: true };
+    if (map === 'nodeports') return { step, words: 'has no endpoints this node port can use' };
   }
   return undefined;
+}
+
+/** The first service chain on the path was reached from the cluster-IP dispatch (not a NodePort's external chain). */
+function viaPortal(steps: readonly TraceStep[], svcAt: number): boolean {
+  const svc = steps[svcAt];
+  if (svc === undefined || !/^(?:service-|KUBE-SVC-)/.test(svc.chain)) return false;
+  return !steps.slice(0, svcAt).some((s) => /^(?:external-|KUBE-EXT-|KUBE-NODEPORTS$)/.test(s.chain));
+}
+
+/** `10.96.0.10` of `10.96.0.10:80`, `fd00::1` of `[fd00::1]:80`. */
+function hostOfEndpoint(ep: string | null): string | null {
+  if (ep === null) return null;
+  const v6 = /^\[(.+)\](?::\d+)?$/.exec(ep);
+  if (v6?.[1] !== undefined) return v6[1];
+  return ep.replace(/:\d+$/, '');
 }
 
 /** From an nftables-mode chain name, else from the first kube-proxy rule comment naming one. */
