@@ -57,12 +57,18 @@ const FW4_NAT = /^(?:src|dst)nat(?:_|$)/;
 
 /**
  * The chain type a name gives: `<type>-<hook>` (`nat` for kube-proxy's `nat-postrouting`, `mangle` for fw4's
- * `mangle_forward`), `nat` for fw4's `srcnat`/`dstnat*`; else null.
+ * `mangle_forward`, also with a short hook: `mangle_pre`), `nat` for fw4's `srcnat`/`dstnat*` and names with a NAT
+ * word (`snat_post`, `masq_out`); else null.
  */
 export function typeFromName(chain: string): string | null {
-  if (FW4_NAT.test(chain)) return 'nat';
-  return TYPE_PREFIX.exec(chain)?.[1]?.toLowerCase() ?? null;
+  if (FW4_NAT.test(chain) || NAT_WORD.test(chain)) return 'nat';
+  return (TYPE_PREFIX.exec(chain) ?? TYPE_WORD.exec(chain))?.[1]?.toLowerCase() ?? null;
 }
+
+/** `snat_post`, `dnat-pre`, `masq_out`: a word of the name says the chain does NAT. */
+const NAT_WORD = /(?:^|[-_])(?:[sd]nat|masq(?:uerade)?)(?:[-_]|$)/i;
+/** `nat_pre`, `mangle_out`: a type word before any short hook name. */
+const TYPE_WORD = /^(nat|mangle)[-_]/i;
 
 /** Priority of an xtables table's builtin chain (NF_IP_PRI_*), null for unknown tables. */
 export function xtablesPriority(table: string, hook: Hook): number | null {

@@ -127,6 +127,11 @@ describe('native nft, one inet table', () => {
     });
   });
 
+  it('without a ruleset, names tell the nat chains (snat_post, dnat_pre, mangle_pre): the same deciding chains', () => {
+    const where = (t: Trace): string => `${t.id} ${t.verdict.action} ${t.verdict.chain} ${t.verdict.by}`;
+    expect(replay('native-nft-nft-monitor.txt').traces.map(where)).toEqual(traces.map(where));
+  });
+
   it('no input chain: a packet not seen after prerouting may have been for this host; multicast surely was', () => {
     expect(unrouted(traces)).toHaveLength(3);
     for (const t of unrouted(traces))
