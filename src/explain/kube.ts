@@ -3,7 +3,9 @@
 // cluster IP, the endpoint DNAT picked, with what chance (`-m statistic --probability`, the last KUBE-SEP
 // taking the rest; `numgen random mod N vmap`), and whether the packet was marked for masquerade. Pure; no I/O.
 import type { RuleIndex, RuleInfo } from '../model/ruleset.js';
+import type { PacketInfo } from '../model/packet.js';
 import type { KubeService, NatRewrite, TraceStep } from '../model/trace.js';
+import { endpoint } from '../trace/address.js';
 import { kubeText } from './describe.js';
 import { ownerOf } from './owner.js';
 import { commentOf, matchesOfText, ruleInfoOf } from './rule-info.js';
@@ -40,6 +42,8 @@ export interface KubePath {
    * chain the services map sent it to), or the packet's destination (nftables mode's `no-endpoint-services` map).
    */
   readonly clusterIPFrom: 'dnat' | 'dst' | null;
+  /** nftables mode: the no-endpoint map that decided, whose element for the packet names the service. */
+  readonly noEndpointsMap: { readonly step: TraceStep; readonly name: string } | null;
   readonly masqueradeMark: boolean;
   /** Answers by the endpoint the packet's NAT shows (few per path; bounded). */
   readonly byEndpoint: Map<string | null, KubeAnswer>;
@@ -66,7 +70,8 @@ export function kubePath(steps: readonly TraceStep[], index: RuleIndex | undefin
   return {
     service: serviceName(steps, index),
     clusterIP: ip,
-    clusterIPFrom: ip !== null ? null : none?.byServiceMap === true ? 'dst' : viaPortal(steps, svcAt) ? 'dnat' : null,
+    clusterIPFrom: ip !== null ? null : none?.map === 'services' ? 'dst' : viaPortal(steps, svcAt) ? 'dnat' : null,
+    noEndpointsMap: none?.map === undefined ? null : { step: none.step, name: `no-endpoint-${none.map}` },
     sep,
     index,
     probability: share?.probability ?? null,
@@ -83,10 +88,11 @@ export function kubePath(steps: readonly TraceStep[], index: RuleIndex | undefin
 const MAX_ENDPOINTS = 64;
 
 /**
- * The Service of one packet on that path (the endpoint comes from its NAT), with its words (kubeText). `dst`: the
- * packet's destination as first seen (`ip:port`), for a cluster IP no rule names.
+ * The Service of one packet on that path (the endpoint comes from its NAT), with its words (kubeText). `packet`:
+ * its headers as first seen, for what the path cannot say (a cluster IP no rule names, a no-endpoint map's element).
  */
-export function kubeFor(path: KubePath, nat: readonly NatRewrite[], dst: string | null = null): KubeAnswer {
+export function kubeFor(path: KubePath, nat: readonly NatRewrite[], packet: PacketInfo = {}): KubeAnswer {
+  const dst = packet.dst === undefined ? null : endpoint(packet.dst, packet.dport);
   const done =
     nat.find((n) => n.kind === 'dnat' && n.chain !== null && n.table !== null && isEndpointChain(n.table, n.chain)) ??
     // Kernel-log lines without a ruleset name no rule: the DNAT of a packet that went through an endpoint chain.
@@ -97,8 +103,9 @@ export function kubeFor(path: KubePath, nat: readonly NatRewrite[], dst: string 
   let answer = path.byEndpoint.get(key);
   if (answer === undefined) {
     const clusterIP = path.clusterIP ?? hostOfEndpoint(portal);
+    const named = path.service ?? mapComment(path, packet);
     const service: KubeService = {
-      service: path.service,
+      service: named,
       clusterIP,
       endpoint: seen ?? endpointOfPath(path.sep, path.index),
       probability: path.probability,
@@ -106,8 +113,8 @@ export function kubeFor(path: KubePath, nat: readonly NatRewrite[], dst: string 
       masqueradeMark: path.masqueradeMark,
     };
     const name =
-      path.service !== null
-        ? `service ${path.service}`
+      named !== null
+        ? `service ${named}`
         : portal !== null && path.clusterIPFrom === 'dst'
           ? `the Kubernetes service at ${portal}`
           : 'a Kubernetes service';
@@ -130,16 +137,30 @@ const NFT_NO_ENDPOINTS = /vmap @no-endpoint-(services|nodeports)\b/;
 function noEndpoints(
   steps: readonly TraceStep[],
   index: RuleIndex | undefined,
-): { readonly step: TraceStep; readonly words: string; readonly byServiceMap?: true } | undefined {
+): { readonly step: TraceStep; readonly words: string; readonly map?: 'services' | 'nodeports' } | undefined {
   for (const step of steps) {
     if (step.kind !== 'rule' || ownerOf(step) !== 'kube-proxy') continue;
     const words = NO_ENDPOINTS.exec(commentOf(step, ruleInfoOf(step, index)) ?? '')?.[0];
     if (words !== undefined) return { step, words };
     const map = step.verdict === 'continue' ? null : NFT_NO_ENDPOINTS.exec(step.rule?.text ?? '')?.[1];
-    if (map === 'services') return { step, words: 'has no endpoints', byServiceMap: true };
-    if (map === 'nodeports') return { step, words: 'has no endpoints this node port can use' };
+    if (map === 'services') return { step, words: 'has no endpoints', map };
+    if (map === 'nodeports') return { step, words: 'has no endpoints this node port can use', map };
   }
   return undefined;
+}
+
+/**
+ * The comment of the no-endpoint map's element for this packet (`daddr . proto . dport` for services, `proto .
+ * dport` for node ports): kube-proxy writes the service's name there.
+ */
+function mapComment(path: KubePath, p: PacketInfo): string | null {
+  const m = path.noEndpointsMap;
+  if (m === null || path.index === undefined || p.proto === undefined || p.dport === undefined) return null;
+  const key =
+    m.name === 'no-endpoint-services' ? [p.dst, String(p.proto), String(p.dport)] : [String(p.proto), String(p.dport)];
+  const map = path.index.map(m.step.family, m.step.table, m.name);
+  const hit = map?.elements.find((e) => e.key.length === key.length && e.key.every((k, i) => k === key[i]));
+  return hit?.comment ?? null;
 }
 
 /** The first service chain on the path was reached from the cluster-IP dispatch (not a NodePort's external chain). */
@@ -236,8 +257,18 @@ function clusterIP(steps: readonly TraceStep[], index: RuleIndex | undefined): s
     const ip = isService(svc) ? clusterIPOf(steps, svc, index) : null;
     if (ip !== null) return ip;
   }
-  return null;
+  // nftables mode: the service-ips element that leads to the service chain of the same hash (a NodePort whose
+  // external chain goes straight to an endpoint never meets the service chain).
+  const svc = steps.find(isService);
+  const hash = svc === undefined ? undefined : NFT_HASH.exec(svc.chain)?.[1];
+  if (svc === undefined || hash === undefined || index === undefined) return null;
+  const target = new RegExp(`^(?:goto|jump) service-${hash}-`);
+  const element = index.map(svc.family, svc.table, 'service-ips')?.elements.find((e) => target.test(e.value));
+  return element?.key[0] ?? null;
 }
+
+/** The hash kube-proxy's nftables mode puts in a service's chain names (`service-ULMVA6XW-...`). */
+const NFT_HASH = /^(?:service|external|firewall)-([A-Z0-9]+)-/;
 
 /** The single host a step's rule's destination condition names (`-d 10.96.0.10/32`), or null. */
 function dstHost(s: TraceStep, index: RuleIndex | undefined): string | null {

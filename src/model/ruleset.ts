@@ -77,10 +77,29 @@ export interface ChainInfo {
   readonly rules: readonly RuleInfo[];
 }
 
+/** One element of a named nft map: `10.96.0.30 . tcp . 80 comment "default/noep:http" : goto reject-chain`. */
+export interface MapElement {
+  /** The key's parts (one for a plain key, several for a concatenation), as nft prints them. */
+  readonly key: readonly string[];
+  /** The value as nft text (`goto reject-chain`, `drop`, `10.0.0.2`). */
+  readonly value: string;
+  readonly comment: string | null;
+}
+
+/** A named nft map with its elements (read for kube-proxy's nftables mode, which names services in comments). */
+export interface MapInfo {
+  readonly family: Family;
+  readonly table: string;
+  readonly name: string;
+  readonly elements: readonly MapElement[];
+}
+
 /** Everything read from one or more dumps. */
 export interface RulesetSnapshot {
   readonly sources: readonly RulesetSource[];
   readonly chains: readonly ChainInfo[];
+  /** Named nft maps (absent from iptables dumps). */
+  readonly maps?: readonly MapInfo[];
   /** Lines of the dump that were not understood (never fatal). */
   readonly unparsed: readonly { readonly line: string; readonly reason: string }[];
 }
@@ -101,6 +120,8 @@ export interface RuleIndex {
    * built-in chain of a table it lists (its tables register all their hooks), iptables-nft maybe not.
    */
   declared(family: Family, hook: Hook): readonly ChainInfo[];
+  /** A named nft map of the table (ip and ip6 fall back to inet as chains do), or undefined. */
+  map(family: Family, table: string, name: string): MapInfo | undefined;
   /** True when the index holds no chain at all. */
   readonly empty: boolean;
 }

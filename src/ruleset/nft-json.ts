@@ -1,11 +1,11 @@
 // `nft -j list ruleset` (one JSON line, optionally after `# ...` lines) → RulesetSnapshot; rule text is
 // rendered back into nft syntax. Pure; no I/O.
 import type { Family, Hook } from '../model/common.js';
-import type { RuleNat, RulesetSnapshot } from '../model/ruleset.js';
+import type { MapElement, RuleNat, RulesetSnapshot } from '../model/ruleset.js';
 import { hookFromName, nftPriority } from './hooks.js';
 import type { Effect } from './iptables-rule.js';
 import { xtTargetEffect } from './iptables-rule.js';
-import { compact, prop, single, str } from './nft-json-expr.js';
+import { asList, compact, prop, renderExpr, single, str } from './nft-json-expr.js';
 import { nftJsonMatches } from './nft-json-matches.js';
 import { ACTING_STATEMENTS, natAddress, renderStmt } from './nft-json-stmt.js';
 import type { RuleFields } from './snapshot-builder.js';
@@ -42,10 +42,34 @@ export function parseNftJson(text: string): RulesetSnapshot {
     const s = single(item);
     if (s?.[0] === 'chain') addChain(b, s[1]);
     else if (s?.[0] === 'rule') addRule(b, s[1]);
+    else if (s?.[0] === 'map') addMap(b, s[1]);
     else if (s === null) b.skip(compact(item), 'not a one-key object');
-    // metainfo, table, set, map, element, flowtable, counter, quota...: not needed here.
+    // metainfo, table, set, element, flowtable, counter, quota...: not needed here.
   }
   return b.snapshot();
+}
+
+/** A named map with its elements: `[key, value]` pairs, the key possibly `{"elem": {"val": ..., "comment": ...}}`. */
+function addMap(b: SnapshotBuilder, v: unknown): void {
+  const family = str(prop(v, 'family'));
+  const table = prop(v, 'table');
+  const name = prop(v, 'name');
+  if (!FAMILIES.has(family) || typeof table !== 'string' || typeof name !== 'string') return;
+  const elements: MapElement[] = [];
+  for (const pair of asList(prop(v, 'elem'))) {
+    if (!Array.isArray(pair) || pair.length !== 2) continue;
+    const [first, value] = pair as [unknown, unknown];
+    const wrapped = prop(first, 'elem');
+    const key = wrapped === undefined ? first : prop(wrapped, 'val');
+    const comment = wrapped === undefined ? undefined : prop(wrapped, 'comment');
+    const parts = prop(key, 'concat');
+    elements.push({
+      key: Array.isArray(parts) ? parts.map((p) => renderExpr(p)) : [renderExpr(key)],
+      value: renderExpr(value),
+      comment: typeof comment === 'string' ? comment : null,
+    });
+  }
+  b.map({ family: family as Family, table, name, elements });
 }
 
 interface Where {

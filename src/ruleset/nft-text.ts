@@ -1,8 +1,9 @@
 // `nft list ruleset` / `nft -a list ruleset` text → RulesetSnapshot: tables, chains (hook, priority,
-// policy), rules; sets, maps, flowtables and other objects are skipped. Pure; no I/O.
+// policy), rules, named maps' elements; sets, flowtables and other objects are skipped. Pure; no I/O.
 import type { Family } from '../model/common.js';
 import type { ChainType, RulesetSnapshot } from '../model/ruleset.js';
 import { hookFromName, nftPriority } from './hooks.js';
+import { mapElements } from './nft-map-text.js';
 import { parseNftRule } from './nft-rule.js';
 import { braceBalance, unquote } from './nft-tokens.js';
 import { SnapshotBuilder } from './snapshot-builder.js';
@@ -17,8 +18,10 @@ type State =
   | { readonly kind: 'table'; readonly family: Family; readonly table: string }
   | { readonly kind: 'chain'; readonly family: Family; readonly table: string; readonly chain: string }
   | { readonly kind: 'skip'; readonly parent: State; depth: number }
+  | { readonly kind: 'map'; readonly parent: TableState; readonly name: string; lines: string[]; depth: number }
   | { readonly kind: 'rule'; readonly parent: ChainState; lines: string[]; depth: number; invisible: boolean };
 type ChainState = Extract<State, { kind: 'chain' }>;
+type TableState = Extract<State, { kind: 'table' }>;
 
 /** Parses nft's list output. Never throws; lines it does not understand land in `unparsed`. */
 export function parseNftText(text: string): RulesetSnapshot {
@@ -26,11 +29,12 @@ export function parseNftText(text: string): RulesetSnapshot {
   let state: State = { kind: 'top' };
   for (const raw of text.split('\n')) {
     const line = raw.trim();
-    if (state.kind === 'skip' || state.kind === 'rule') {
+    if (state.kind === 'skip' || state.kind === 'rule' || state.kind === 'map') {
       state.depth += braceBalance(line);
-      if (state.kind === 'rule') state.lines.push(line);
+      if (state.kind !== 'skip') state.lines.push(line);
       if (state.depth > 0) continue;
       if (state.kind === 'rule') addRule(b, state.parent, state.lines.join(' '), state.invisible);
+      if (state.kind === 'map') addMap(b, state.parent, state.name, state.lines.join(' '));
       state = state.parent;
       continue;
     }
@@ -58,13 +62,14 @@ function step(b: SnapshotBuilder, state: State, line: string, raw: string): Stat
       return chainLine(b, state, line, raw);
     case 'skip':
     case 'rule':
+    case 'map':
       return state;
     default:
       return state satisfies never;
   }
 }
 
-function tableLine(b: SnapshotBuilder, state: Extract<State, { kind: 'table' }>, line: string): State {
+function tableLine(b: SnapshotBuilder, state: TableState, line: string): State {
   if (line === '}') return { kind: 'top' };
   const m = CHAIN.exec(line);
   if (m?.[1] !== undefined) {
@@ -74,7 +79,10 @@ function tableLine(b: SnapshotBuilder, state: Extract<State, { kind: 'table' }>,
     return braceBalance(line) > 0 ? next : state;
   }
   const depth = braceBalance(line);
-  // Sets, maps, flowtables, named counters, quotas, ct helpers...: skipped with their elements.
+  // Maps are kept with their elements (kube-proxy names services in their comments).
+  const map = /^map\s+("[^"]*"|\S+)\s*\{/.exec(line)?.[1];
+  if (map !== undefined && depth > 0) return { kind: 'map', parent: state, name: unquote(map), lines: [], depth };
+  // Sets, flowtables, named counters, quotas, ct helpers...: skipped with their elements.
   if (depth > 0) return { kind: 'skip', parent: state, depth };
   if (/^(?:comment|flags)\s/.test(line)) return state;
   b.skip(line, 'unknown table statement');
@@ -109,6 +117,10 @@ function baseChain(b: SnapshotBuilder, state: ChainState, body: string): void {
     ...(prio === undefined ? {} : { priority: nftPriority(prio, state.family) }),
     ...(policy === 'accept' || policy === 'drop' ? { policy } : {}),
   });
+}
+
+function addMap(b: SnapshotBuilder, table: TableState, name: string, block: string): void {
+  b.map({ family: table.family, table: table.table, name, elements: mapElements(block) });
 }
 
 function addRule(b: SnapshotBuilder, state: ChainState, line: string, invisible: boolean): void {

@@ -1,6 +1,6 @@
 // Detects which dump a text is (nft -j, iptables-save, iptables -S, nft list) and reads it; merges
 // snapshots from several dumps. Pure; no I/O.
-import type { ChainInfo, RulesetSnapshot } from '../model/ruleset.js';
+import type { ChainInfo, MapInfo, RulesetSnapshot } from '../model/ruleset.js';
 import { guessIptablesSTable, parseIptablesS, splitIptablesS } from './iptables-s.js';
 import { parseIptablesSave } from './iptables-save.js';
 import { parseNftJson } from './nft-json.js';
@@ -54,9 +54,14 @@ export function mergeSnapshots(a: RulesetSnapshot, b: RulesetSnapshot): RulesetS
   const chains = a.chains.map((c) => fromB.get(key(c)) ?? c);
   const inA = new Set(a.chains.map(key));
   for (const c of b.chains) if (!inA.has(key(c))) chains.push(c);
+  // Maps like chains: one of `b` replaces `a`'s of the same name.
+  const mapKey = (m: MapInfo): string => `${m.family}\u0000${m.table}\u0000${m.name}`;
+  const bMaps = new Set((b.maps ?? []).map(mapKey));
+  const maps = [...(a.maps ?? []).filter((m) => !bMaps.has(mapKey(m))), ...(b.maps ?? [])];
   return {
     sources: [...new Set([...a.sources, ...b.sources])],
     chains,
+    ...(maps.length === 0 ? {} : { maps }),
     unparsed: [...a.unparsed, ...b.unparsed],
   };
 }

@@ -1,7 +1,7 @@
 // RuleIndex over a snapshot: O(1) lookups of chains and rules by handle or position, with the
 // ip/ip6 ↔ inet family fallback. Pure; no I/O.
 import type { Family, Hook } from '../model/common.js';
-import type { ChainInfo, RuleIndex, RuleInfo, RulesetSnapshot } from '../model/ruleset.js';
+import type { ChainInfo, MapInfo, RuleIndex, RuleInfo, RulesetSnapshot } from '../model/ruleset.js';
 
 interface Entry {
   readonly chain: ChainInfo;
@@ -64,12 +64,17 @@ export function buildRuleIndex(snapshot: RulesetSnapshot): RuleIndex {
     add(declared, k, chain);
     if (certainlyHooked(chain)) add(hooked, k, chain);
   }
+  const maps = new Map<string, MapInfo>();
+  for (const m of snapshot.maps ?? []) maps.set(key(m.family, m.table, m.name), m);
   const at = (by: Map<string, ChainInfo[]>, family: Family, hook: Hook): ChainInfo[] =>
     HOOKED_FAMILIES[family].flatMap((f) => by.get(`${f}\u0000${hook}`) ?? []);
   return {
     empty: entries.size === 0,
     hooked: (family, hook) => at(hooked, family, hook),
     declared: (family, hook) => at(declared, family, hook),
+    map: (family, table, name) =>
+      maps.get(key(family, table, name)) ??
+      (FALLBACK[family] ?? []).map((f) => maps.get(key(f, table, name))).find((m) => m !== undefined),
     chain: (family, table, chain) => find(family, table, chain)?.chain,
     byHandle: (family, table, chain, handle) => find(family, table, chain)?.byHandle.get(handle),
     byPosition: (family, table, chain, position) => {

@@ -1,7 +1,7 @@
 // Collects chains and rules in dump order and numbers rules per chain; shared by every reader.
 // Pure; no I/O.
 import type { Family, Hook } from '../model/common.js';
-import type { ChainInfo, ChainType, RuleInfo, RulesetSnapshot, RulesetSource } from '../model/ruleset.js';
+import type { ChainInfo, ChainType, MapInfo, RuleInfo, RulesetSnapshot, RulesetSource } from '../model/ruleset.js';
 
 /** A rule before it is placed in its chain (family, table, chain and position are filled in). */
 export type RuleFields = Omit<RuleInfo, 'family' | 'table' | 'chain' | 'position'>;
@@ -33,6 +33,7 @@ interface MutableChain {
 export class SnapshotBuilder {
   private readonly chains = new Map<string, MutableChain>();
   private readonly unparsed: { line: string; reason: string }[] = [];
+  private readonly maps: MapInfo[] = [];
 
   constructor(private readonly source: RulesetSource) {}
 
@@ -85,9 +86,15 @@ export class SnapshotBuilder {
     this.unparsed.push({ line: line.length > 500 ? `${line.slice(0, 500)}…` : line, reason });
   }
 
+  /** Records a named map with its elements. */
+  map(map: MapInfo): void {
+    this.maps.push(map);
+  }
+
   snapshot(): RulesetSnapshot {
     const chains: ChainInfo[] = [...this.chains.values()].map((c) => ({ ...c, rules: [...c.rules] }));
-    return { sources: [this.source], chains, unparsed: [...this.unparsed] };
+    const maps = this.maps.length === 0 ? {} : { maps: [...this.maps] };
+    return { sources: [this.source], chains, ...maps, unparsed: [...this.unparsed] };
   }
 }
 

@@ -8,7 +8,7 @@ import { kubeFor } from '../explain/kube.js';
 import { packetView } from '../explain/packet-view.js';
 import { whyFor } from '../explain/why.js';
 import type { TraceBuilder } from './builder.js';
-import { endpoint, isGroupAddress } from './address.js';
+import { isGroupAddress } from './address.js';
 import { explainTail } from './explain.js';
 import { findNat } from './nat.js';
 import { pathFacts } from './path-facts.js';
@@ -21,7 +21,7 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex): Trace {
   const proto = b.packet.proto ?? f.ruleProto;
   const packet = proto === undefined || proto === b.packet.proto ? b.packet : { ...b.packet, proto };
   const why = whyFor(f.why, () => packetView(packet, packetAt(b, verdict), steps, nat, verdict.hook ?? 'unknown'));
-  const kube = f.kube === null ? null : kubeFor(f.kube, nat, endpoint(b.packet.dst, b.packet.dport));
+  const kube = f.kube === null ? null : kubeFor(f.kube, nat, b.packet);
   const closest = why.nearMisses[0]?.text ?? null;
   const tail =
     nat.length === 0 && kube === null && closest === null

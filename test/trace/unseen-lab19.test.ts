@@ -36,9 +36,12 @@ describe('services without endpoints: nftables mode’s no-endpoint maps', () =>
     const r = rules === null ? replay('c2-noep.trace.txt') : replay('c2-noep.trace.txt', rules);
     const rejected = r.traces.filter((t) => t.verdict.action === 'reject');
     expect(rejected).toHaveLength(2); // reject-chain counter
+    // The map element's comment names the service; without the dump only its address is known.
+    const service = rules === null ? null : 'default/noep:http';
+    const words = rules === null ? 'the Kubernetes service at 10.96.0.30:80' : 'service default/noep:http';
     for (const t of rejected) {
-      expect(t.kubernetes).toMatchObject({ clusterIP: '10.96.0.30', endpoints: 0, endpoint: null });
-      expect(t.explanation).toMatch(/, the Kubernetes service at 10\.96\.0\.30:80 has no endpoints$/);
+      expect(t.kubernetes).toMatchObject({ service, clusterIP: '10.96.0.30', endpoints: 0, endpoint: null });
+      expect(t.explanation.endsWith(`, ${words} has no endpoints`)).toBe(true);
     }
   });
 
@@ -49,10 +52,19 @@ describe('services without endpoints: nftables mode’s no-endpoint maps', () =>
     expect(dropped).toHaveLength(2);
     for (const t of dropped) {
       expect(t.verdict).toMatchObject({ action: 'drop', chain: 'nodeport-endpoints-check' });
-      expect(t.kubernetes?.endpoints).toBe(0);
-      expect(t.explanation).toMatch(/, a Kubernetes service has no endpoints this node port can use$/);
+      expect(t.kubernetes).toMatchObject({ service: 'default/locnone:http', endpoints: 0 });
+      expect(t.explanation).toMatch(/, service default\/locnone:http has no endpoints this node port can use$/);
     }
+    const unnamed = replay('c4-nodeport.trace.txt').traces.filter((t) => t.packet.dport === 30050);
+    for (const t of unnamed)
+      expect(t.explanation).toMatch(/, a Kubernetes service has no endpoints this node port can use$/);
   });
+});
+
+it('a Local NodePort straight to its endpoint: the cluster IP from the service-ips element of the same hash', () => {
+  const traces = replay('c4-nodeport.trace.txt', 'c4-nodeport.rules.txt').traces;
+  const local = kube(traces).find((t) => t.kubernetes?.service === 'default/loc:http' && t.nat.length > 0);
+  expect(local?.kubernetes).toMatchObject({ clusterIP: '10.96.0.40', endpoint: '10.180.0.2:9090' });
 });
 
 it('a service chain with only its numgen map: the cluster IP is the DNAT’s original destination', () => {
