@@ -36,13 +36,13 @@ export function nearMisses(
     if (s !== null) scored.push(s);
   });
   const certain = scored.filter((s) => s.unknown.length === 0 && s.failed.length > 0).sort(byCloseness);
-  // A rule the trace shows the packet passed did not accept it: with no condition that fails, nothing to show.
-  const uncertain = scored
-    .filter((s) => s.unknown.length > 0 && !(s.c.passed && s.failed.length === 0))
-    .sort(byCloseness);
+  const open = scored.filter((s) => s.unknown.length > 0).sort(byCloseness);
+  // A rule the trace shows the packet passed did not accept it: with no condition that fails, it is no near miss
+  // (it stays among those that cannot be compared: its conditions are what kept the packet out).
+  const uncertain = open.filter((s) => !(s.c.passed && s.failed.length === 0));
   const best = [...certain, ...uncertain].slice(0, KEEP).map((s) => toNearMiss(s, decidingChain));
   // A rule with a condition that fails did not take the packet, whatever the others: it is no open question.
-  const cannotCompare = uncertain
+  const cannotCompare = open
     .filter((s) => s.failed.length === 0)
     .sort((a, b) => a.order - b.order)
     .slice(0, MAX_UNCOMPARED)

@@ -124,8 +124,11 @@ function pathEntry(entry: Entry, steps: readonly TraceStep[], decided: number): 
   for (let i = decided; i >= 0; i--) {
     const s = steps[i]!;
     if (s.hook !== at.hook) break;
+    if (s.table !== at.table) continue;
+    // A policy or a return at the chain's end: the packet passed every rule of that chain.
+    if (s.kind === 'policy' || s.kind === 'return') furthest.set(s.chain, Infinity);
     const position = s.rule?.position;
-    if (s.table !== at.table || position == null) continue;
+    if (position == null) continue;
     if (position > (furthest.get(s.chain) ?? 0)) furthest.set(s.chain, position);
     if ((s.verdict === 'jump' || s.verdict === 'goto') && s.target !== null)
       took.set(`${s.chain} ${position}`, s.target);
