@@ -68,6 +68,14 @@ export function renderStmt(stmt: unknown, family?: string): string {
       return `fwd to ${renderExpr(p('dev'), { hex: false, quote: true })}`;
     case 'dup':
       return `dup to ${renderExpr(p('addr'))}${p('dev') === undefined ? '' : ` device "${str(p('dev'))}"`}`;
+    case 'synproxy': {
+      // `synproxy mss 1460 wscale 7 timestamp sack-perm`, as nft prints it (a named synproxy object: a string).
+      if (typeof v === 'string') return `synproxy name "${v}"`;
+      const mss = p('mss') === undefined ? '' : ` mss ${str(p('mss'))}`;
+      const wscale = p('wscale') === undefined ? '' : ` wscale ${str(p('wscale'))}`;
+      const flags = asList(p('flags')).map((f) => ` ${str(f)}`);
+      return `synproxy${mss}${wscale}${flags.join('')}`;
+    }
     case 'tproxy':
       return `tproxy${p('family') === undefined ? '' : ` ${str(p('family'))}`} to ${natAddress(v)}`;
     default:

@@ -70,6 +70,8 @@ export class Assembler {
   /** The last kernel-log packet and its key: the lines of one packet within a hook share one PacketInfo. */
   private lastLogPacket: PacketInfo | null = null;
   private lastLogKey = '';
+  /** The trace that took the last kernel-log line. */
+  private lastLogTrace: TraceBuilder | undefined;
   /** Netlink traces last touched, which a new trace id may continue. */
   private readonly recent = new RecentTraces();
 
@@ -227,7 +229,7 @@ export class Assembler {
     const key = this.lastLogKey;
     const c = this.chainOf(e.family, e.table, e.chain);
     const baseHook = c.hook;
-    let b = this.logTraceFor(key, e, c);
+    let b = this.logTraceFor(key, e, c) ?? this.grownByTcpmss(key, e);
     if (!b) {
       const free = this.open.get(key) === undefined ? key : this.freeLogKey(key);
       b = new TraceBuilder(
@@ -251,7 +253,26 @@ export class Assembler {
     const index = this.index;
     const { step, nat } = cachedLogStep(this.chains, c, e, hook, (owned) => kernlogStep(owned, hook, index));
     b.add(step, nat);
+    this.lastLogTrace = b;
     if (b.done) this.close(b.keys[0]!);
+  }
+
+  /**
+   * The trace of the previous line when that line's rule was `-j TCPMSS` and this line is the same packet grown by
+   * the MSS option TCPMSS added (a SYN that had none): the length is part of the fingerprint, so the key changed.
+   */
+  private grownByTcpmss(key: string, e: LogStep): TraceBuilder | undefined {
+    const b = this.lastLogTrace;
+    const was = b?.lastPacket;
+    if (b === undefined || b.closed || b.done || was == null) return undefined;
+    if (!/\s-j\s+TCPMSS\b/.test(b.steps[b.steps.length - 1]?.rule?.text ?? '')) return undefined;
+    const p = e.packet;
+    const same = p.ipId === was.ipId && p.src === was.src && p.dst === was.dst && p.sport === was.sport;
+    if (!same || p.dport !== was.dport || p.len === undefined || was.len === undefined || p.len <= was.len)
+      return undefined;
+    b.keys.push(key);
+    this.open.set(key, b);
+    return b;
   }
 
   /**

@@ -143,5 +143,11 @@ function logHint(last: TraceStep, index: RuleIndex | undefined): string {
   const chain = index.chain(last.family, last.table, last.chain);
   if (chain === undefined)
     return `; kernel-log lines carry no verdict, and the ruleset given has no ${last.family} ${last.table}/${last.chain}: add ${save} output to decide`;
+  // The ruleset holds the rule, but its target's verdict depends on the packet (SYNPROXY, TPROXY).
+  const target = last.kind === 'rule' && last.rule?.text != null ? /\s-j\s+(\S+)/.exec(last.rule.text)?.[1] : undefined;
+  if (target === 'SYNPROXY')
+    return '; kernel-log lines carry no verdict, and -j SYNPROXY decides per packet: it answers a SYN itself and takes an ACK with a valid cookie (both stolen), and drops the rest';
+  if (target !== undefined)
+    return `; kernel-log lines carry no verdict, and -j ${target} decides per packet: the log does not say what it did`;
   return `; kernel-log lines carry no verdict, and the ruleset given does not hold this ${last.kind} of ${last.table}/${last.chain}: give the dump taken with the capture`;
 }
