@@ -9,7 +9,8 @@ type LogStep = Extract<TraceEvent, { kind: 'log-step' }>;
 /**
  * The kernel labels entries by shape: an unconditional ACCEPT/DROP/RETURN rule is logged as `policy:N` or
  * `return:N` like a chain's tail. Only N beyond the chain's last rule is the real tail. So a `rule:N` line whose
- * rule N in the dump is such a rule ran through another ruleset: that rule is not named, and its verdict is unknown.
+ * rule N in the dump is such a rule ran through another ruleset, as did a `policy:N` / `return:N` past the tail:
+ * that rule is not named, and its verdict is unknown.
  */
 export function kernlogStep(
   e: LogStep,
@@ -20,7 +21,10 @@ export function kernlogStep(
   const chain = index?.chain(e.family, e.table, e.chain);
   const listed: RuleInfo | undefined = chain?.rules[e.position - 1];
   const info = e.entry === 'rule' && listed !== undefined && tailShaped(listed) ? undefined : listed;
-  if (e.entry === 'rule' || info) {
+  // A chain's tail is at most one past its last rule: `policy:6` in a chain the dump gives one rule was logged
+  // through another ruleset (another host or namespace, or rules since removed): a rule the dump does not hold.
+  const pastTail = chain !== undefined && e.entry !== 'rule' && e.position > chain.rules.length + 1;
+  if (e.entry === 'rule' || info || pastTail) {
     const rule = {
       handle: info?.handle ?? null,
       position: e.position,
