@@ -66,11 +66,32 @@ class Parser implements LineParser {
           this.pending = line;
           return [];
         }
+        const next = this.traceAt < 0 ? -1 : line.indexOf('TRACE: ', this.traceAt + 7);
+        if (next > 0) return this.glued(line, this.traceAt, next);
         return [this.kernlog(line, this.traceAt)];
       }
       case null:
         return [this.unknown(line)];
     }
+  }
+
+  /**
+   * Records glued on one line (a log copied without its newlines): each parsed on its own, split before the next
+   * record's envelope (`[47999.073839] `, `[Sun Nov 22 15:19:35 2026] `, `Nov 22 15:19:35 host kernel: `).
+   */
+  private glued(line: string, first: number, next: number): ParseOutcome[] {
+    const out: ParseOutcome[] = [];
+    let start = 0;
+    let t = first;
+    while (next > 0) {
+      const cut = envelopeStart(line, t + 7, next);
+      out.push(this.kernlog(line.slice(start, cut), t - start));
+      start = cut;
+      t = next;
+      next = line.indexOf('TRACE: ', next + 7);
+    }
+    out.push(this.kernlog(line.slice(start), t - start));
+    return out;
   }
 
   flush(): ParseOutcome[] {
@@ -144,4 +165,20 @@ function isDigit(c: number): boolean {
 
 function isNftRulesetEvent(line: string): boolean {
   return /^(add|insert|delete|replace|destroy|rename|reset) [a-z]/.test(line) && !line.includes('TRACE: ');
+}
+
+/**
+ * Where the envelope of the record whose `TRACE: ` is at `trace` begins, looking back no further than `from`: the
+ * words before it that are no field of the record before (fields hold `=`, options `(...)`, flags are upper case).
+ */
+function envelopeStart(line: string, from: number, trace: number): number {
+  let at = trace;
+  for (;;) {
+    const end = at - 1; // the space before the word
+    if (end <= from || line.charCodeAt(end) !== 32) return at;
+    const begin = line.lastIndexOf(' ', end - 1) + 1;
+    const word = line.slice(begin, end);
+    if (begin <= from || word === '' || word.includes('=') || word.startsWith('(') || /^[A-Z]+$/.test(word)) return at;
+    at = begin;
+  }
 }
