@@ -264,8 +264,9 @@ export class Assembler {
   private grownByTcpmss(key: string, e: LogStep): TraceBuilder | undefined {
     const b = this.lastLogTrace;
     const was = b?.lastPacket;
-    if (b === undefined || b.closed || b.done || was == null) return undefined;
-    if (!/\s-j\s+TCPMSS\b/.test(b.steps[b.steps.length - 1]?.rule?.text ?? '')) return undefined;
+    // Not over another open trace's key: that one would be lost.
+    if (b === undefined || b.closed || b.done || was == null || this.open.get(key) !== undefined) return undefined;
+    if (!/\s-j\s+TCPMSS\b/.test(b.path.step?.rule?.text ?? '')) return undefined;
     const p = e.packet;
     const same = p.ipId === was.ipId && p.src === was.src && p.dst === was.dst && p.sport === was.sport;
     if (!same || p.dport !== was.dport || p.len === undefined || was.len === undefined || p.len <= was.len)
