@@ -18,7 +18,7 @@ const ENVELOPES = [
   'A-journal-json.txt',
   'A-journal-short-iso.txt',
   'A-kmsg-raw.txt',
-  'rsyslog-kern.log',
+  'rsyslog-kern.txt',
   'A-dmesg.concat2.txt',
   'A-dmesg-T.concat2sp.txt',
 ];
