@@ -106,12 +106,14 @@ let topLevelBefore: boolean | null = null;
 let root = '';
 
 /** Sends, then waits for a drop of `reason` (IPv4) dated within the send; returns all drops of that span. */
-async function expectDrop(send: () => Promise<void>, reason: string): Promise<Seen[]> {
+/** `where`: the drop's location must match too (the event is host-wide: another drop of that reason may come first). */
+async function expectDrop(send: () => Promise<void>, reason: string, where?: RegExp): Promise<Seen[]> {
   const t0 = Date.now();
   await send();
   const t1 = Date.now();
   const mine = (): Seen[] => seen.filter((s) => s.at >= t0 - 50 && s.at <= t1 + 200 && s.drop.protocol === 2048);
-  await waitUntil(() => mine().some((s) => s.drop.reason === reason), 3000);
+  const wanted = (s: Seen): boolean => s.drop.reason === reason && (where?.test(s.drop.location ?? '') ?? true);
+  await waitUntil(() => mine().some(wanted), 3000);
   const got = mine();
   expect(
     got.map((s) => s.drop.reason),
@@ -168,7 +170,7 @@ describe.skipIf(SKIP)('kernel drop reasons (skb:kfree_skb in a tracefs instance)
   });
 
   it('(b) a UDP datagram to a closed port: NO_SOCKET (Linux 6.18)', async () => {
-    const got = await expectDrop(() => nodeIn(NS.c, udp(S, 5433)), 'NO_SOCKET');
+    const got = await expectDrop(() => nodeIn(NS.c, udp(S, 5433)), 'NO_SOCKET', /udp/);
     expect(got.find((s) => s.drop.reason === 'NO_SOCKET' && /udp/.test(s.drop.location ?? ''))).toBeDefined();
   });
 
