@@ -17,6 +17,7 @@ import { PathTree } from './path.js';
 import { ReleaseQueue } from './release-queue.js';
 import { SlotMap } from './slot-map.js';
 import { RecentTraces } from './moved-id.js';
+import { RecentPackets } from './icmp-answer.js';
 import { logStep as cachedLogStep, netlinkStep as cachedNetlinkStep } from './step-cache.js';
 
 export interface AssemblerOptions {
@@ -72,6 +73,8 @@ export class Assembler {
   private lastLogKey = '';
   /** The trace that took the last kernel-log line. */
   private lastLogTrace: TraceBuilder | undefined;
+  /** Traces begun last, which an ICMP error this host sent may be about. */
+  private readonly recentPackets = new RecentPackets();
   /** Netlink traces last touched, which a new trace id may continue. */
   private readonly recent = new RecentTraces();
 
@@ -201,11 +204,18 @@ export class Assembler {
       b = new TraceBuilder(++this.created, id, e.source, this.opts.wallClock?.(now) ?? null, now, this.root());
       b.keys.push(key);
       this.open.set(key, b);
+      this.begun(b, hook, packet);
     }
     b.lastAt = now;
     b.enter(c.key, c.family, hook, e.table, e.chain, packet);
     this.recent.touch(b);
     return b;
+  }
+
+  /** A trace just begun: a routing ICMP error sent by this host marks the one it answers (trace/icmp-answer). */
+  private begun(b: TraceBuilder, hook: Hook, packet: PacketInfo | null): void {
+    if (packet?.inner !== undefined && hook === 'output') this.recentPackets.answer(b, packet);
+    this.recentPackets.add(b);
   }
 
   private root(): PathTree['root'] {
@@ -242,6 +252,7 @@ export class Assembler {
       );
       b.keys.push(free);
       this.open.set(free, b);
+      this.begun(b, baseHook ?? 'unknown', e.packet);
     }
     b.lastAt = now;
     if (baseHook !== null && c.key !== b.base) b.enter(c.key, c.family, baseHook, e.table, e.chain, e.packet);

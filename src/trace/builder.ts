@@ -3,6 +3,7 @@ import type { Dialect, Family, Hook } from '../model/common.js';
 import type { PacketInfo } from '../model/packet.js';
 import type { RuleNat } from '../model/ruleset.js';
 import type { TraceStep } from '../model/trace.js';
+import type { IcmpAnswer } from './icmp-answer.js';
 import type { PathNode } from './path.js';
 
 /** The packet's headers as seen on entering a base chain; NAT shows up as a difference between sightings. */
@@ -26,6 +27,8 @@ export class TraceBuilder {
   readonly keys: string[] = [];
   /** Set when the assembler closed it. */
   closed = false;
+  /** The routing ICMP error this host sent about the packet, when traced right after it (trace/icmp-answer). */
+  answeredBy: IcmpAnswer | null = null;
   packet: PacketInfo = {};
   hook: Hook = 'unknown';
   /** The family of the last base chain entered (a bridge family's hooks come before the IP stack's). */

@@ -11,6 +11,7 @@ import type { Family, Hook } from '../model/common.js';
 import type { ChainInfo, RuleIndex } from '../model/ruleset.js';
 import type { FinalVerdict, TraceStep } from '../model/trace.js';
 import { chainKey } from './correlate.js';
+import type { IcmpAnswer } from './icmp-answer.js';
 
 /** Chains every packet meets after the trace's last step that could stop it, never seen; [] when there are none. */
 export function missedChains(steps: readonly TraceStep[], index: RuleIndex): readonly ChainInfo[] {
@@ -44,11 +45,18 @@ const DROPPED_ON_THE_WAY =
 /** The routing hint of a path: its words ('' for none), and whether the packet may have been for this host. */
 export interface UnroutedHint {
   readonly text: string;
+  /** The words up to the causes (`; not seen after prerouting, though ... have chains (...): `). */
+  readonly lead: string;
   /** No chain hooks input: a packet for this host would show nothing after prerouting either. */
   readonly maybeLocal: boolean;
 }
 
-const NO_HINT: UnroutedHint = { text: '', maybeLocal: false };
+const NO_HINT: UnroutedHint = { text: '', lead: '', maybeLocal: false };
+
+/** The hint with its causes replaced by the ICMP error this host answered the packet with (trace/icmp-answer). */
+export function answeredText(hint: UnroutedHint, answer: IcmpAnswer): string {
+  return `${hint.lead}the kernel dropped it on the way, ${answer.cause}: this host sent ${answer.message} (trace ${answer.id})`;
+}
 
 /**
  * `; not seen after prerouting, though input and forward have chains (...): ...`, or no words when it does not
@@ -70,11 +78,15 @@ export function unroutedHint(
   const forward = chainsAt('forward');
   if (forward.length === 0) return NO_HINT;
   if (input.length === 0) {
-    const text = `${UNROUTED_LEAD}forward has chains (${chainNames(forward)}): it was for this host (no chain hooks input), or ${DROPPED_ON_THE_WAY}`;
-    return { text, maybeLocal: true };
+    const lead = `${UNROUTED_LEAD}forward has chains (${chainNames(forward)}): `;
+    return {
+      text: `${lead}it was for this host (no chain hooks input), or ${DROPPED_ON_THE_WAY}`,
+      lead,
+      maybeLocal: true,
+    };
   }
-  const text = `${UNROUTED_LEAD}input and forward have chains (${chainNames(input)}, ${chainNames(forward)}): ${DROPPED_ON_THE_WAY}`;
-  return { text, maybeLocal: false };
+  const lead = `${UNROUTED_LEAD}input and forward have chains (${chainNames(input)}, ${chainNames(forward)}): `;
+  return { text: `${lead}${DROPPED_ON_THE_WAY}`, lead, maybeLocal: false };
 }
 
 /** The explanation without unroutedHint()'s words. */

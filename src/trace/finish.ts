@@ -10,6 +10,7 @@ import { whyFor } from '../explain/why.js';
 import type { TraceBuilder } from './builder.js';
 import { isGroupAddress } from './address.js';
 import { explainTail } from './explain.js';
+import { answeredText } from './expected-chains.js';
 import { findNat } from './nat.js';
 import { pathFacts } from './path-facts.js';
 
@@ -28,7 +29,12 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex): Trace {
       ? ''
       : explainTail(nat, { closest, kube: kube?.text ?? null }, steps);
   // Multicast and broadcast are for this host (or dropped) wherever no chain hooks input: nothing to point out.
-  const unrouted = f.unrouted.maybeLocal && isGroupAddress(packet.dst) ? '' : f.unrouted.text;
+  const unrouted =
+    f.unrouted.text === '' || (f.unrouted.maybeLocal && isGroupAddress(packet.dst))
+      ? ''
+      : b.answeredBy !== null
+        ? answeredText(f.unrouted, b.answeredBy)
+        : f.unrouted.text;
   return {
     id: b.id,
     backend: b.backend,

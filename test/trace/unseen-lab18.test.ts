@@ -52,6 +52,11 @@ describe('iptables-legacy, kernel log, both dumps', () => {
     const lost = traces.filter((t) => t.steps.at(-1)?.hook === 'prerouting' && t.verdict.action === 'accept');
     expect(lost).toHaveLength(2);
     for (const t of lost) expect(t.explanation).toContain(`${UNROUTED_LEAD}input and forward have chains`);
+    // The router's errors, traced right after them, name why.
+    expect(lost.map((t) => t.explanation.replace(/.*: the kernel dropped it on the way, /, ''))).toEqual([
+      'too big for the next hop: this host sent ICMPv6 packet too big (trace k27)',
+      'hop limit expired: this host sent ICMPv6 time exceeded (trace k29)',
+    ]);
     const errors = traces.filter((t) => t.packet.proto === 'icmpv6' && t.packet.inner !== undefined);
     const about = (t: Trace): string => `${t.packet.icmpType} ${t.packet.inner?.src} > ${t.packet.inner?.dst}`;
     expect(errors.map(about)).toEqual(expect.arrayContaining(['2 fd18:1::2 > fd18:2::2', '3 fd18:1::2 > fd18:2::2']));
