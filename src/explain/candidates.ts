@@ -24,6 +24,8 @@ export interface Candidate {
   readonly blockers: readonly Blocker[];
   /** The trace shows the packet past the accepting rule (a later rule of its chain ran): it did not accept. */
   readonly passed?: boolean;
+  /** The trace shows the packet took this candidate's jump (or goto): a near miss on the way it went. */
+  readonly taken?: boolean;
 }
 
 const MAX_DEPTH = 4;

@@ -62,7 +62,15 @@ export function nearMisses(
 }
 
 function byCloseness(a: Scored, b: Scored): number {
-  return a.misses - b.misses || a.unknown.length - b.unknown.length || b.met - a.met || a.order - b.order;
+  // Among equally close ones, the way the packet went (the jump or goto the trace shows it took) first.
+  const taken = (s: Scored): number => (s.c.taken === true ? 0 : 1);
+  return (
+    a.misses - b.misses ||
+    a.unknown.length - b.unknown.length ||
+    taken(a) - taken(b) ||
+    b.met - a.met ||
+    a.order - b.order
+  );
 }
 
 /** Compares every condition; null when the rule cannot apply (a stopper surely runs first, or replies only). */

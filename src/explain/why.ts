@@ -147,14 +147,23 @@ function pathEntry(entry: Entry, steps: readonly TraceStep[], decided: number): 
     const last = c.via[c.via.length - 1] ?? { chain: c.chain, rule: c.rule };
     return beyond(last.chain, last.rule);
   };
-  const touched = (c: Candidate): boolean => c.blockers.some(past) || otherBranch(c) || passed(c);
+  const taken = (c: Candidate): boolean =>
+    c.via[0] !== undefined && took.get(`${c.chain} ${c.rule.position}`) === c.via[0].chain;
+  const touched = (c: Candidate): boolean => c.blockers.some(past) || otherBranch(c) || passed(c) || taken(c);
   if (!entry.candidates.some(touched)) return entry;
   const key = [...furthest, ...took].map(([chain, n]) => `${chain}\u0000${n}`).join('\u0001');
   let derived = entry.passed.get(key);
   if (derived === undefined) {
     const candidates = entry.candidates
       .filter((c) => !otherBranch(c))
-      .map((c) => ({ ...c, blockers: c.blockers.filter((b) => !past(b)), passed: passed(c) }));
+      .map((c) => ({
+        ...c,
+        // The trace shows the first rule sent the packet this way: its own conditions held.
+        matches: taken(c) ? c.matches.slice((c.rule.matches ?? [c.rule]).length) : c.matches,
+        blockers: c.blockers.filter((b) => !past(b)),
+        passed: passed(c),
+        taken: taken(c),
+      }));
     derived = { candidates, fields: entry.fields, results: new Map(), passed: new Map() };
     if (entry.passed.size >= MAX_ENTRIES) entry.passed.clear();
     entry.passed.set(key, derived);

@@ -83,7 +83,7 @@ describe('near misses of a drop after a goto', () => {
       if (n.rule.position === 3) expect(n.via[0]?.chain).toBe('FROM_ALICE');
     }
     expect(misses[0]!.text).toBe(
-      'rule 3 would accept tcp dport 443 in on lanA (via FROM_ALICE rule 1), but this packet goes to port 9000',
+      'rule 3 would accept tcp dport 443 (via FROM_ALICE rule 1), but this packet goes to port 9000',
     );
   });
 

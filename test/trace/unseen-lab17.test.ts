@@ -91,3 +91,13 @@ it('sets, meters, ct count, limits, helpers, vmaps, jump and goto, reject kinds:
   // The same with the JSON listing.
   expect(tally(replay('C.trace', 'C.rules.json').traces)).toEqual(tally(traces));
 });
+
+it('a goto the trace shows taken (mark vmap -> web2) ranks its chain’s rule first, its own conditions met', () => {
+  const traces = replay('C.trace', 'C.rules.nft').traces;
+  const dropped = traces.filter((t) => t.verdict.by === 'policy' && t.verdict.chain === 'fw');
+  expect(dropped).toHaveLength(2);
+  for (const t of dropped)
+    expect(t.explanation).toMatch(
+      /; closest: rule 10 would accept from 10\.17\.9\.9\/32 \(via web2 rule 1\), but this packet comes from 10\.17\.4\.2$/,
+    );
+});
