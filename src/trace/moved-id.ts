@@ -38,6 +38,9 @@ export class RecentTraces {
       if (b === null || b === undefined) return undefined;
       if (b.backend !== source || b.done || b.closed) continue;
       const passedUp = ip && b.baseFamily === 'bridge' && (b.hook === 'input' || b.hook === 'unknown');
+      // Within the bridge family a new id is a copy the bridge floods to another port while the original goes on
+      // (to its own port, or up to this host): a packet of its own, with its own fate.
+      if (family === 'bridge' && b.baseFamily === 'bridge') continue;
       if (!passedUp && !earlier(b.hook, hook)) continue;
       const seen = b.sightings[b.sightings.length - 1]?.packet;
       if (seen !== undefined && samePacket(seen, packet)) return b;
