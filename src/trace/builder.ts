@@ -74,7 +74,8 @@ export class TraceBuilder {
     if (hook !== 'unknown') this.hook = hook;
     if (packet === null) return;
     this.sightings.push({ hook: this.hook, table, chain, packet, stepCount: this.path.depth });
-    this.packet = mergeFirstSeen(this.packet, packet);
+    // Sent by this host: no in-interface, whatever later hooks show (a tunnel's outer packet shows the tunnel's).
+    this.packet = mergeFirstSeen(this.packet, packet, this.sightings[0]?.hook === 'output');
   }
 
   /**
@@ -102,13 +103,14 @@ export class TraceBuilder {
  * Keeps the first-seen value of every field, filling the ones still missing (e.g. `oif` learnt after routing, the
  * bridge port `physout` after the bridge's forward decision).
  */
-function mergeFirstSeen(first: PacketInfo, later: PacketInfo): PacketInfo {
+function mergeFirstSeen(first: PacketInfo, later: PacketInfo, local: boolean): PacketInfo {
   if (first === later || first.ipVersion === undefined) return later;
-  if (!fills(first, later, 'oif') && !fills(first, later, 'iif') && !fills(first, later, 'physout')) {
-    if (!fills(first, later, 'physin')) return first;
-  }
+  const iif = !local && fills(first, later, 'iif');
+  if (!fills(first, later, 'oif') && !iif && !fills(first, later, 'physout') && !fills(first, later, 'physin'))
+    return first;
   const merged: PacketInfo = { ...later, ...first };
   for (const k of INTERFACES) if (fills(first, later, k)) merged[k] = later[k] as string;
+  if (local && !first.iif) delete merged.iif;
   return merged;
 }
 
