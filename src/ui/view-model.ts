@@ -21,6 +21,9 @@ export function verdictTone(v: FinalAction | StepVerdict): Tone {
 
 /** `tcp 10.0.0.1:5000 -> 10.0.0.2:80 [SYN]`. */
 export function flowText(p: PacketInfo): string {
+  // ARP and other non-IP frames, or a reader that printed no IP header (xtables-monitor on bridge tables).
+  if (p.ipVersion === undefined && p.proto === undefined && p.src === undefined && p.dst === undefined)
+    return p.macSrc ? `ether ${p.macSrc} -> ${p.macDst ?? '?'}` : '(no IP header shown)';
   const proto = p.proto === undefined ? 'ip' : String(p.proto);
   const icmp = p.icmpType !== undefined ? ` type ${p.icmpType}${p.icmpCode ? ` code ${p.icmpCode}` : ''}` : '';
   const flags = p.tcpFlags && p.tcpFlags.length > 0 ? ` [${p.tcpFlags.join(',')}]` : '';
