@@ -12,7 +12,8 @@ import { commentOf, matchesOfText, ruleInfoOf } from './rule-info.js';
 
 const SVC = /^KUBE-(?:SVC|SVL|EXT|FW)-/i;
 const SEP = /^KUBE-SEP-/i;
-const NFT_SVC = /^(?:service|external|firewall)-[A-Z0-9]+-/;
+/** nftables mode's service chains, with the hash kube-proxy puts in each of a service's chain names. */
+const NFT_SVC = /^(?:service|external|firewall)-([A-Z0-9]+)-/;
 const NFT_SEP = /^endpoint-[A-Z0-9]+-/;
 const NFT_NAME =
   /^(?:service|external|firewall|endpoint)-[A-Z0-9]+-([^/]+)\/([^/]+)\/[^/]*\/([^_/]*?)(?:__(.+)\/(\d+))?$/;
@@ -260,15 +261,12 @@ function clusterIP(steps: readonly TraceStep[], index: RuleIndex | undefined): s
   // nftables mode: the service-ips element that leads to the service chain of the same hash (a NodePort whose
   // external chain goes straight to an endpoint never meets the service chain).
   const svc = steps.find(isService);
-  const hash = svc === undefined ? undefined : NFT_HASH.exec(svc.chain)?.[1];
+  const hash = svc === undefined ? undefined : NFT_SVC.exec(svc.chain)?.[1];
   if (svc === undefined || hash === undefined || index === undefined) return null;
   const target = new RegExp(`^(?:goto|jump) service-${hash}-`);
   const element = index.map(svc.family, svc.table, 'service-ips')?.elements.find((e) => target.test(e.value));
   return element?.key[0] ?? null;
 }
-
-/** The hash kube-proxy's nftables mode puts in a service's chain names (`service-ULMVA6XW-...`). */
-const NFT_HASH = /^(?:service|external|firewall)-([A-Z0-9]+)-/;
 
 /** The single host a step's rule's destination condition names (`-d 10.96.0.10/32`), or null. */
 function dstHost(s: TraceStep, index: RuleIndex | undefined): string | null {

@@ -42,15 +42,8 @@ export function buildRuleIndex(snapshot: RulesetSnapshot): RuleIndex {
     // Two dumps of one chain are merged by mergeSnapshots; a duplicate here keeps the first.
     if (!entries.has(k)) entries.set(k, { chain, byHandle });
   }
-  const find = (family: Family, table: string, chain: string): Entry | undefined => {
-    const exact = entries.get(key(family, table, chain));
-    if (exact !== undefined) return exact;
-    for (const f of FALLBACK[family] ?? []) {
-      const e = entries.get(key(f, table, chain));
-      if (e !== undefined) return e;
-    }
-    return undefined;
-  };
+  const find = (family: Family, table: string, chain: string): Entry | undefined =>
+    withFallback(entries, family, table, chain);
   const hooked = new Map<string, ChainInfo[]>();
   const declared = new Map<string, ChainInfo[]>();
   const add = (to: Map<string, ChainInfo[]>, k: string, chain: ChainInfo): void => {
@@ -72,9 +65,7 @@ export function buildRuleIndex(snapshot: RulesetSnapshot): RuleIndex {
     empty: entries.size === 0,
     hooked: (family, hook) => at(hooked, family, hook),
     declared: (family, hook) => at(declared, family, hook),
-    map: (family, table, name) =>
-      maps.get(key(family, table, name)) ??
-      (FALLBACK[family] ?? []).map((f) => maps.get(key(f, table, name))).find((m) => m !== undefined),
+    map: (family, table, name) => withFallback(maps, family, table, name),
     chain: (family, table, chain) => find(family, table, chain)?.chain,
     byHandle: (family, table, chain, handle) => find(family, table, chain)?.byHandle.get(handle),
     byPosition: (family, table, chain, position) => {
@@ -82,6 +73,17 @@ export function buildRuleIndex(snapshot: RulesetSnapshot): RuleIndex {
       return rules !== undefined && Number.isInteger(position) && position >= 1 ? rules[position - 1] : undefined;
     },
   };
+}
+
+/** The entry of `name` in the table, trying the FALLBACK families after an exact miss. */
+function withFallback<T>(by: ReadonlyMap<string, T>, family: Family, table: string, name: string): T | undefined {
+  const exact = by.get(key(family, table, name));
+  if (exact !== undefined) return exact;
+  for (const f of FALLBACK[family]) {
+    const e = by.get(key(f, table, name));
+    if (e !== undefined) return e;
+  }
+  return undefined;
 }
 
 function key(family: Family, table: string, chain: string): string {

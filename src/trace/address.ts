@@ -1,4 +1,5 @@
-// `ip:port` strings as NDJSON writes them. Pure; no I/O.
+// `ip:port` strings as NDJSON writes them, and what kind of address one is. Pure; no I/O.
+import ipaddr from 'ipaddr.js';
 
 /** `10.0.0.1:80`, `[fd00::1]:80`, or the bare address when there is no port. */
 export function endpoint(ip: string | undefined, port: number | undefined): string {
@@ -7,10 +8,9 @@ export function endpoint(ip: string | undefined, port: number | undefined): stri
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-/** A multicast or broadcast destination (normalised text: IPv6 compressed, lower case). */
+/** A multicast or broadcast destination, by ipaddr.js's ranges. */
 export function isGroupAddress(ip: string | undefined): boolean {
-  if (ip === undefined) return false;
-  if (ip.includes(':')) return ip.startsWith('ff');
-  const first = Number(ip.slice(0, ip.indexOf('.')));
-  return (first >= 224 && first <= 239) || ip === '255.255.255.255';
+  if (ip === undefined || !ipaddr.isValid(ip)) return false;
+  const range = ipaddr.parse(ip).range();
+  return range === 'multicast' || range === 'broadcast';
 }
