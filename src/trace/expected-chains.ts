@@ -44,14 +44,15 @@ const DROPPED_ON_THE_WAY =
 
 /** The routing hint of a path: its words ('' for none), and whether the packet may have been for this host. */
 export interface UnroutedHint {
-  readonly text: string;
-  /** The words up to the causes (`; not seen after prerouting, though ... have chains (...): `). */
+  /** The words up to the causes (`; not seen after prerouting, though ... have chains (...): `); '' for no hint. */
   readonly lead: string;
+  /** What may have become of the packet. */
+  readonly causes: string;
   /** No chain hooks input: a packet for this host would show nothing after prerouting either. */
   readonly maybeLocal: boolean;
 }
 
-const NO_HINT: UnroutedHint = { text: '', lead: '', maybeLocal: false };
+const NO_HINT: UnroutedHint = { lead: '', causes: '', maybeLocal: false };
 
 /** The hint with its causes replaced by the ICMP error this host answered the packet with (trace/icmp-answer). */
 export function answeredText(hint: UnroutedHint, answer: IcmpAnswer): string {
@@ -79,14 +80,10 @@ export function unroutedHint(
   if (forward.length === 0) return NO_HINT;
   if (input.length === 0) {
     const lead = `${UNROUTED_LEAD}forward has chains (${chainNames(forward)}): `;
-    return {
-      text: `${lead}it was for this host (no chain hooks input), or ${DROPPED_ON_THE_WAY}`,
-      lead,
-      maybeLocal: true,
-    };
+    return { lead, causes: `it was for this host (no chain hooks input), or ${DROPPED_ON_THE_WAY}`, maybeLocal: true };
   }
   const lead = `${UNROUTED_LEAD}input and forward have chains (${chainNames(input)}, ${chainNames(forward)}): `;
-  return { text: `${lead}${DROPPED_ON_THE_WAY}`, lead, maybeLocal: false };
+  return { lead, causes: DROPPED_ON_THE_WAY, maybeLocal: false };
 }
 
 /** The explanation without unroutedHint()'s words. */

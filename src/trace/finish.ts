@@ -30,11 +30,11 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex): Trace {
       : explainTail(nat, { closest, kube: kube?.text ?? null }, steps);
   // Multicast and broadcast are for this host (or dropped) wherever no chain hooks input: nothing to point out.
   const unrouted =
-    f.unrouted.text === '' || (f.unrouted.maybeLocal && isGroupAddress(packet.dst))
+    f.unrouted.lead === '' || (f.unrouted.maybeLocal && isGroupAddress(packet.dst))
       ? ''
       : b.answeredBy !== null
         ? answeredText(f.unrouted, b.answeredBy)
-        : f.unrouted.text;
+        : f.unrouted.lead + f.unrouted.causes;
   return {
     id: b.id,
     backend: b.backend,
