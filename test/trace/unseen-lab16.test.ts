@@ -4,19 +4,11 @@ import { describe, expect, it } from 'vitest';
 import type { Trace } from '../../src/model/trace.js';
 import { UNROUTED_LEAD } from '../../src/trace/expected-chains.js';
 import { fixtureReplay } from '../helpers/fixture-replay.js';
+import { decidedBy, tally } from '../helpers/tally.js';
 
 const { replay } = fixtureReplay('unseen16');
 
-const decided = (t: Trace): string => {
-  const v = t.verdict;
-  const rule = v.rule?.position != null ? v.rule.position : `#${v.rule?.handle}`;
-  return `${v.action} ${v.table}/${v.chain} ${v.by === 'policy' ? 'policy' : rule}`;
-};
-const tally = (traces: readonly Trace[]): Record<string, number> => {
-  const out: Record<string, number> = {};
-  for (const t of traces) out[decided(t)] = (out[decided(t)] ?? 0) + 1;
-  return out;
-};
+const decided = (t: Trace): string => decidedBy(t, (r) => r.position ?? `#${r.handle}`);
 /** The counters of FORWARD and raw PREROUTING, the same in both iptables dialects but for the ESTABLISHED rule. */
 const FORWARD = (established: number): Record<string, number> => ({
   'accept filter/FORWARD 1': established,
@@ -42,7 +34,7 @@ describe('iptables-legacy, kernel log', () => {
 
   it('one trace per traced packet (54 + 2), each decided as the counters say', () => {
     expect(traces).toHaveLength(56);
-    expect(tally(traces)).toEqual({
+    expect(tally(traces, decided)).toEqual({
       ...FORWARD(34),
       'accept nat/PREROUTING policy': 3,
       'accept filter/OUTPUT policy': 2,
@@ -90,7 +82,7 @@ describe('iptables-nft: xtables-monitor and nft monitor tell the same', () => {
     const traces = replay(capture, rules).traces;
     expect(traces).toHaveLength(55);
     // No filter OUTPUT chain exists (iptables-nft makes chains lazily): the host's RST and ICMP error meet raw/nat only.
-    expect(tally(traces)).toEqual({
+    expect(tally(traces, decided)).toEqual({
       ...FORWARD(33),
       'accept nat/PREROUTING policy': 3,
       'accept nat/POSTROUTING policy': 1,
@@ -112,9 +104,7 @@ describe('native nft, one inet table', () => {
 
   it('one trace per traced packet (67 + 19), every deciding rule as its counter', () => {
     expect(traces).toHaveLength(86);
-    const got: Record<string, number> = {};
-    for (const t of traces) got[byHandle(t)] = (got[byHandle(t)] ?? 0) + 1;
-    expect(got).toEqual({
+    expect(tally(traces, byHandle)).toEqual({
       'accept forward 24': 33,
       'accept forward 26': 1,
       'accept forward 27': 5,

@@ -3,24 +3,18 @@
 import { describe, expect, it } from 'vitest';
 import type { Trace } from '../../src/model/trace.js';
 import { fixtureReplay } from '../helpers/fixture-replay.js';
+import { decidedBy, tally } from '../helpers/tally.js';
 
 const { replay } = fixtureReplay('unseen17');
 
-const tally = (traces: readonly Trace[]): Record<string, number> => {
-  const out: Record<string, number> = {};
-  for (const t of traces) {
-    const v = t.verdict;
-    const k = `${v.action} ${v.table}/${v.chain} ${v.by === 'policy' ? 'policy' : v.rule?.handle}`;
-    out[k] = (out[k] ?? 0) + 1;
-  }
-  return out;
-};
+const byHandle = (traces: readonly Trace[]): Record<string, number> =>
+  tally(traces, (t) => decidedBy(t, (r) => r.handle));
 const chains = (t: Trace | undefined): string => (t?.steps ?? []).map((s) => `${s.family}/${s.chain}`).join(' ');
 
 it('netdev ingress and two forward chains (priority -10 accepts, +10 drops): decided as the counters say', () => {
   const traces = replay('A.trace', 'A.rules.nft').traces;
   expect(traces).toHaveLength(20);
-  expect(tally(traces)).toEqual({
+  expect(byHandle(traces)).toEqual({
     'drop nd/ing 3': 2,
     'drop nd/ing 4': 1,
     'drop pr/late 7': 2,
@@ -40,7 +34,7 @@ describe('a bridge family table: a packet its input passes up to the IP stack ge
   ] as const)('%s', (capture, packets, bridged) => {
     const traces = replay(`${capture}.trace`, `${capture}.rules.nft`).traces;
     expect(traces).toHaveLength(packets);
-    const got = tally(traces);
+    const got = byHandle(traces);
     expect(got).toMatchObject({
       ...bridged,
       'drop br/fw 7': 2,
@@ -71,7 +65,7 @@ describe('a bridge family table: a packet its input passes up to the IP stack ge
 it('sets, meters, ct count, limits, helpers, vmaps, jump and goto, reject kinds: every deciding counter', () => {
   const traces = replay('C.trace', 'C.rules.nft').traces;
   expect(traces).toHaveLength(41);
-  expect(tally(traces)).toEqual({
+  expect(byHandle(traces)).toEqual({
     'accept dyn/fw 22': 18,
     'accept dyn/fw 25': 1,
     'accept dyn/fw 26': 1,
@@ -90,7 +84,7 @@ it('sets, meters, ct count, limits, helpers, vmaps, jump and goto, reject kinds:
     'reject dyn/tolocal 21': 2,
   });
   // The same with the JSON listing.
-  expect(tally(replay('C.trace', 'C.rules.json').traces)).toEqual(tally(traces));
+  expect(byHandle(replay('C.trace', 'C.rules.json').traces)).toEqual(byHandle(traces));
 });
 
 it('a goto the trace shows taken (mark vmap -> web2) ranks its chain’s rule first, its own conditions met', () => {

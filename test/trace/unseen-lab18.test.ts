@@ -4,26 +4,20 @@ import { describe, expect, it } from 'vitest';
 import type { Trace } from '../../src/model/trace.js';
 import { UNROUTED_LEAD } from '../../src/trace/expected-chains.js';
 import { fixtureReplay } from '../helpers/fixture-replay.js';
+import { decidedBy, tally } from '../helpers/tally.js';
 import { replayText } from '../helpers/replay-text.js';
 
 const { read, replay } = fixtureReplay('unseen18');
 
-const tally = (traces: readonly Trace[]): Record<string, number> => {
-  const out: Record<string, number> = {};
-  for (const t of traces) {
-    const v = t.verdict;
-    const k = `${t.packet.ipVersion} ${v.action} ${v.table}/${v.chain} ${v.by === 'policy' ? 'policy' : (v.rule?.position ?? v.rule?.handle)}`;
-    out[k] = (out[k] ?? 0) + 1;
-  }
-  return out;
-};
+const byVersion = (traces: readonly Trace[]): Record<string, number> =>
+  tally(traces, (t) => `${t.packet.ipVersion} ${decidedBy(t, (r) => r.position ?? r.handle)}`);
 
 describe('iptables-legacy, kernel log, both dumps', () => {
   const traces = replay('legacy.dmesg.txt', 'legacy.ip6tables-save.txt', 'legacy.iptables-save.txt').traces;
 
   it('one trace per traced packet (ip6 27 + 9, ip 14 + 1), each decided as the counters say', () => {
     expect(traces).toHaveLength(51);
-    expect(tally(traces)).toEqual({
+    expect(byVersion(traces)).toEqual({
       '6 accept filter/INPUT 3': 2,
       '6 accept filter/INPUT 6': 1,
       '6 accept filter/INPUT 7': 2,
@@ -80,7 +74,7 @@ describe('native nft (table inet rv18)', () => {
   it('one trace per packet in the file (40 + 16), as the counter deltas say', () => {
     const traces = replay('nft.trace.txt', 'nft.ruleset.txt').traces;
     expect(traces).toHaveLength(56);
-    const t = tally(traces);
+    const t = byVersion(traces);
     expect(t['6 accept rv18/input 3']).toBe(11);
     expect(t['6 drop rv18/forward policy']).toBe(1);
     expect(t['6 accept rv18/trace_pre policy']).toBe(2); // too big, hop limit: prerouting only
@@ -105,5 +99,5 @@ describe('native nft (table inet rv18)', () => {
 it('iptables-nft read by nft monitor: 46 traces, every filter verdict by the handle the counters name', () => {
   const traces = replay('ipt-nft.trace.txt', 'ipt-nft.nft-ruleset.txt').traces;
   expect(traces).toHaveLength(46);
-  expect(tally(traces)['6 accept filter/OUTPUT policy']).toBe(11);
+  expect(byVersion(traces)['6 accept filter/OUTPUT policy']).toBe(11);
 });

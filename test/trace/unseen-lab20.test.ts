@@ -6,6 +6,7 @@ import { buildRuleIndex } from '../../src/ruleset/rule-index.js';
 import { combineSnapshots } from '../../src/ruleset/combine.js';
 import { readRuleset } from '../../src/ruleset/read-ruleset.js';
 import { fixtureReplay } from '../helpers/fixture-replay.js';
+import { tally } from '../helpers/tally.js';
 
 const { read, replay } = fixtureReplay('unseen20');
 const DUMPS = ['iptables-save.txt', 'ip6tables-save.txt'] as const;
@@ -26,13 +27,9 @@ const ENVELOPES = [
 it('dmesg: 50 packets (49 of the lab, one of another namespace), each decided as the counters say', () => {
   const traces = replay('A-dmesg.txt', ...DUMPS).traces;
   expect(traces).toHaveLength(50);
-  const tally: Record<string, number> = {};
-  for (const t of traces) {
-    const v = t.verdict;
-    const k = `${t.packet.ipVersion} ${v.action} ${v.chain} ${v.by === 'policy' ? 'policy' : v.rule?.position}`;
-    tally[k] = (tally[k] ?? 0) + 1;
-  }
-  expect(tally).toMatchObject({
+  const key = (t: Trace): string =>
+    `${t.packet.ipVersion} ${t.verdict.action} ${t.verdict.chain} ${t.verdict.by === 'policy' ? 'policy' : t.verdict.rule?.position}`;
+  expect(tally(traces, key)).toMatchObject({
     '4 accept FORWARD 1': 17,
     '4 drop FORWARD policy': 2,
     '4 accept INPUT policy': 2,
