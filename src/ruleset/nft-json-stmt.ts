@@ -38,7 +38,8 @@ export function renderStmt(stmt: unknown, family?: string): string {
     case 'limit':
       return renderLimit(v);
     case 'quota':
-      return `quota ${p('inv') === true ? 'over ' : ''}${str(p('val'))} ${str(p('val_unit'))}${usedPart(v)}`;
+      // Without `used`: it is a value (like a counter's), and trace lines print it as of the reader's start.
+      return `quota ${p('inv') === true ? 'over ' : ''}${str(p('val'))} ${str(p('val_unit'))}`;
     case 'ct count':
       return `ct count ${p('inv') === true ? 'over ' : ''}${str(p('val'))}`;
     case 'mangle':
@@ -54,6 +55,14 @@ export function renderStmt(stmt: unknown, family?: string): string {
     case 'vmap':
       // The map's keys are printed like the key expression's values: `iifname vmap { "wan" : jump input_wan }`.
       return `${renderExpr(p('key'))} vmap ${renderExpr(p('data'), ctxFor(p('key')))}`;
+    case 'meter': {
+      // `meter m8080 size 1024 { ip saddr limit rate over 5/second }`
+      const size = p('size') === undefined ? '' : ` size ${str(p('size'))}`;
+      const stmts = asList(p('stmt'))
+        .map((x) => ` ${renderStmt(x, family)}`)
+        .join('');
+      return `meter ${str(p('name'))}${size} { ${renderExpr(p('key'), ctxFor(p('key')))}${stmts} }`;
+    }
     case 'set':
     case 'map': {
       // Statements attached to the element (`add @meter { ip saddr limit rate over 3/minute }`).
@@ -159,11 +168,6 @@ function renderLimit(v: unknown): string {
     out += ` burst ${burst} ${bytes ? str(prop(v, 'burst_unit') ?? 'bytes') : 'packets'}`;
   }
   return out;
-}
-
-function usedPart(v: unknown): string {
-  const used = prop(v, 'used');
-  return typeof used === 'number' && used > 0 ? ` used ${used} ${str(prop(v, 'used_unit'))}` : '';
 }
 
 /** Statements that act on every packet reaching them (verdicts, NAT, counters, logging, mangling...): they filter nothing. */

@@ -40,6 +40,8 @@ const STATEMENTS = new Set([
 ]);
 const HANDLE = /\s#\s*handle\s+(\d+)\s*$/;
 const COUNTER = /\bcounter packets (\d+) bytes (\d+)/;
+/** A quota's `used` part: a value like a counter's, which trace lines print as of the reader's start (or not at all). */
+export const QUOTA_USED = /(\bquota (?:over |until )?\d+ [a-z]+) used \d+ [a-z]+/g;
 
 /**
  * Analyses one rule line. `invisibleMatch` says the line began with a space after its indentation: nft
@@ -59,6 +61,7 @@ export function parseNftRule(line: string, invisibleMatch = false): RuleFields {
     // Keep the word: the text then reads like `nft -s list ruleset` (and like a trace line minus values).
     body = `${body.slice(0, c.index)}counter${body.slice(c.index + c[0].length)}`;
   }
+  body = body.replace(QUOTA_USED, '$1');
   const tokens = tokenizeNft(body);
   const commentAt = tokens.indexOf('comment');
   const commentTok = commentAt >= 0 ? tokens[commentAt + 1] : undefined;

@@ -3,11 +3,17 @@ import type { Hook, StepVerdict } from '../model/common.js';
 import type { TraceEvent } from '../model/event.js';
 import type { RuleIndex, RuleInfo, RuleNat } from '../model/ruleset.js';
 import type { StepRule, TraceStep } from '../model/trace.js';
+import { QUOTA_USED } from '../ruleset/nft-rule.js';
 import { natFromRuleText } from './rule-nat.js';
 
 type NetlinkVerdictEvent = Extract<TraceEvent, { kind: 'rule' | 'policy' | 'return' }>;
 
 const STALE_COUNTER = /(^|\s)counter packets \d+ bytes \d+/g;
+
+/** A rule's text as nft printed it in a trace, without the values it lists (counters, a quota's use). */
+function withoutValues(text: string): string {
+  return text.replace(STALE_COUNTER, '$1counter').replace(QUOTA_USED, '$1');
+}
 const REJECT = /(?:^|\s)(?:reject\b|-j REJECT\b)/;
 /**
  * What nft prints for an iptables-nft match or target it cannot translate: `XT target MASQUERADE not found` in a
@@ -81,7 +87,7 @@ function findRules(e: Extract<TraceEvent, { kind: 'rule' }>, index: RuleIndex | 
     if (rules === undefined || rules.some((r) => r.handle !== null)) return [];
   }
   if (e.text === null || rules === undefined) return [];
-  const wanted = e.text.replace(STALE_COUNTER, '$1counter').trim();
+  const wanted = withoutValues(e.text).trim();
   const exact = rules.filter((r) => r.text === wanted || r.nftText === wanted);
   if (exact.length > 0) return exact;
   // A rule nft lists with `XT target X not found`: the trace prints the target as nothing, or translated.
@@ -111,7 +117,7 @@ function untranslated(text: string): string {
 function stepRule(e: Extract<TraceEvent, { kind: 'rule' }>, info: RuleInfo | undefined): StepRule {
   // xtables-monitor prints iptables syntax: keep the user's dialect. nft's own text comes from its start-up
   // cache, so its counters are stale: prefer the snapshot's text and counters.
-  const ownText = e.text === null || e.text === '' ? null : e.text.replace(STALE_COUNTER, '$1counter');
+  const ownText = e.text === null || e.text === '' ? null : withoutValues(e.text);
   const text = e.source === 'xtables' ? (ownText ?? info?.text ?? null) : (info?.text ?? ownText);
   return {
     handle: e.handle ?? info?.handle ?? null,
