@@ -7,8 +7,12 @@ export type RulesetSource = 'nft-json' | 'nft-text' | 'iptables-save' | 'iptable
 /** A NAT action a rule performs. */
 export interface RuleNat {
   readonly kind: 'dnat' | 'snat' | 'masquerade' | 'redirect';
-  /** `ip[:port]` (or `:port` for redirect) as written in the rule, null for masquerade without ports. */
+  /** `ip[:port]` (or `:port` for redirect and masquerade) as written in the rule, null for masquerade without ports. */
   readonly to: string | null;
+  /** A 1:1 map of prefixes (NETMAP, nft `prefix to`): `to` is the new prefix, or nft's map to it; host bits are kept. */
+  readonly prefix?: boolean;
+  /** NETMAP, whose side is the hook's: the destination in prerouting and output, the source elsewhere. */
+  readonly sideByHook?: boolean;
 }
 
 /** What a rule condition looks at (the fields fwtrace can compare with a packet, or `unknown`). */

@@ -187,9 +187,10 @@ function extensionEffect(name: string, args: ReadonlyMap<string, string>, chain:
   const kind = NAT_KINDS.get(name);
   if (kind !== undefined) return { action: 'accept', target: null, nat: { kind, to: natTo(kind, args) } };
   if (name === 'NETMAP') {
-    // NETMAP rewrites the destination in PREROUTING/OUTPUT and the source elsewhere.
+    // NETMAP rewrites the destination in PREROUTING/OUTPUT and the source elsewhere (a user chain's: by its hook).
     const dnat = chain === 'PREROUTING' || chain === 'OUTPUT';
-    return { action: 'accept', target: null, nat: { kind: dnat ? 'dnat' : 'snat', to: args.get('--to') ?? null } };
+    const nat = { kind: dnat ? 'dnat' : 'snat', to: args.get('--to') ?? null, prefix: true, sideByHook: true } as const;
+    return { action: 'accept', target: null, nat };
   }
   return CONTINUE_TARGETS.has(name) ? { action: 'continue', target: null, nat: null } : null;
 }

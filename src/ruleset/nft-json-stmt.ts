@@ -126,10 +126,18 @@ function renderQueue(v: unknown): string {
 function renderNat(kind: string, v: unknown): string {
   const family = prop(v, 'family');
   const to = natAddress(v);
-  const flags = asList(prop(v, 'flags')).map(str);
-  return [kind, typeof family === 'string' ? family : '', to === '' ? '' : `to ${to}`, flags.join(',')]
-    .filter((x) => x !== '')
-    .join(' ');
+  const prefix = isPrefixNat(v);
+  // `netmap` is how JSON says `prefix`; nft prints no such flag.
+  const flags = asList(prop(v, 'flags'))
+    .map(str)
+    .filter((f) => !(prefix && f === 'netmap'));
+  const toText = to === '' ? '' : `${prefix ? 'prefix ' : ''}to ${to}`;
+  return [kind, typeof family === 'string' ? family : '', toText, flags.join(',')].filter((x) => x !== '').join(' ');
+}
+
+/** A 1:1 map of prefixes: `snat ip prefix to ...` (`"type_flags": "prefix"`). */
+export function isPrefixNat(v: unknown): boolean {
+  return asList(prop(v, 'type_flags')).includes('prefix');
 }
 
 /** `addr:port`, `[v6addr]:port` or `:port` of a NAT-like statement; '' when it has neither. */

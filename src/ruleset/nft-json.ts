@@ -7,7 +7,7 @@ import type { Effect } from './iptables-rule.js';
 import { xtTargetEffect } from './iptables-rule.js';
 import { asList, compact, prop, renderExpr, single, str } from './nft-json-expr.js';
 import { nftJsonMatches } from './nft-json-matches.js';
-import { ACTING_STATEMENTS, natAddress, renderStmt } from './nft-json-stmt.js';
+import { ACTING_STATEMENTS, isPrefixNat, natAddress, renderStmt } from './nft-json-stmt.js';
 import type { RuleFields } from './snapshot-builder.js';
 import { SnapshotBuilder } from './snapshot-builder.js';
 
@@ -165,8 +165,11 @@ function effectOf(stmts: readonly unknown[]): Effect {
     else if (k === 'jump' || k === 'goto') effect = { action: k, target: str(prop(v, 'target')), nat: null };
     else if (k === 'vmap') effect = { action: 'unknown', target: null, nat: null };
     else if (NAT.has(k)) {
-      const to = natAddress(v);
-      effect = { action: 'accept', target: null, nat: { kind: k as RuleNat['kind'], to: to === '' ? null : to } };
+      const to = natAddress(v) || null;
+      const nat: RuleNat = isPrefixNat(v)
+        ? { kind: k as RuleNat['kind'], to, prefix: true }
+        : { kind: k as RuleNat['kind'], to };
+      effect = { action: 'accept', target: null, nat };
     } else if (k === 'xt' && prop(v, 'type') === 'target') effect = xtTargetEffect(str(prop(v, 'name')));
   }
   return effect;

@@ -99,7 +99,7 @@ function ruleEffect(tokens: readonly string[]): Effect {
     } else if (t === 'vmap') effect = { action: 'unknown', target: null, nat: null };
     else if (NAT.has(t) && tokens[i - 1] !== 'status') {
       // `ct status dnat` is a match on conntrack state, not a NAT statement.
-      effect = { action: 'accept', target: null, nat: { kind: t as RuleNat['kind'], to: natTo(tokens, i + 1) } };
+      effect = { action: 'accept', target: null, nat: natOf(t as RuleNat['kind'], tokens, i + 1) };
     } else if (t === 'xt' && tokens[i + 1] === 'target' && tokens[i + 2] !== undefined) {
       effect = xtTargetEffect(unquote(tokens[i + 2] ?? ''));
       i += 2;
@@ -108,13 +108,17 @@ function ruleEffect(tokens: readonly string[]): Effect {
   return effect;
 }
 
-function natTo(tokens: readonly string[], from: number): string | null {
+/** `dnat ip to X`, `snat ip prefix to ip saddr map { ... }` (a 1:1 map of prefixes), `masquerade to :ports`. */
+function natOf(kind: RuleNat['kind'], tokens: readonly string[], from: number): RuleNat {
   let i = from;
   if (tokens[i] === 'ip' || tokens[i] === 'ip6') i++;
-  if (tokens[i] !== 'to') return null;
+  const prefix = tokens[i] === 'prefix';
+  if (prefix) i++;
+  if (tokens[i] !== 'to') return { kind, to: null };
   const parts: string[] = [];
   for (i++; i < tokens.length && !isNatFlags(tokens[i] ?? ''); i++) parts.push(tokens[i] ?? '');
-  return parts.length === 0 ? null : parts.join(' ');
+  const to = parts.length === 0 ? null : parts.join(' ');
+  return prefix ? { kind, to, prefix } : { kind, to };
 }
 
 /** `persistent`, `random,persistent`, `comment`: where the NAT address ends. */

@@ -301,16 +301,20 @@ export class Assembler {
       const b = this.open.get(k);
       // Alternates are looked at only when the primary trace cannot take the line as it is (or there is none).
       if (b === undefined) continue;
+      // A packet that came in never passes output: this is a copy the host sends (TEE), and the original goes on.
+      if (c.hook === 'output' && b.packet.iif) continue;
       if (c.hook !== null && (b.done || this.logStartsNewPacket(b, c.key, c.hook, e))) {
         this.close(k);
         continue;
       }
-      const score = headerScore(b, e, c.hook ?? e.hook ?? b.hook);
+      const hook = c.hook ?? e.hook ?? b.hook;
+      // Equal headers (a copy and its original): the trace whose hook comes right before this one's takes the line.
+      const score = 2 * headerScore(b, e, hook) + (followsOn(b.hook, hook) ? 1 : 0);
       if (score > bestScore) {
         best = b;
         bestScore = score;
       }
-      if (n === 0 && score === EQUAL) return b;
+      if (n === 0 && score === 2 * EQUAL + 1) return b;
     }
     return best;
   }
@@ -364,4 +368,12 @@ export class Assembler {
       this.close(oldest);
     }
   }
+}
+
+/** Whether a packet at hook `was` may be at `now` next with no hook between: the same hook, or the next on its path. */
+function followsOn(was: Hook, now: Hook): boolean {
+  if (was === now || was === 'unknown' || now === 'unknown') return true;
+  if (now === 'postrouting') return was === 'forward' || was === 'output';
+  if (now === 'input' || now === 'forward') return was === 'prerouting';
+  return now === 'prerouting' ? was === 'ingress' : now === 'egress' && was === 'postrouting';
 }

@@ -3,7 +3,7 @@ import type { Dialect, Hook } from '../model/common.js';
 import type { RuleIndex } from '../model/ruleset.js';
 import type { FinalVerdict, NatRewrite, StepRule, TraceStep } from '../model/trace.js';
 import { pathSteps } from '../explain/why.js';
-import { byConntrack } from './nat.js';
+import { byConntrack, natTargetText } from './nat.js';
 
 const PAST: Record<FinalVerdict['action'], string> = {
   accept: 'accepted',
@@ -64,9 +64,27 @@ export function explainHead(
       return `${how} by ${ruleWords(steps, alsoBy)}, and by the ${policy} policy of ${where}`;
     return `${how} by the ${policy} policy of ${where}${why}`;
   }
-  if (steps[decided]?.verdict === 'queue' && verdict.action === 'accept')
-    return `queued to userspace by ${ruleWords(steps, decided)}, and let through: no listener on a bypass queue, or the listener accepted it`;
+  const queued = steps[decided]?.verdict === 'queue' ? queueBypass(steps[decided].rule?.text) : undefined;
+  if (queued !== undefined && verdict.action === 'accept') {
+    const why = queued === null ? 'no listener on a bypass queue, or ' : queued ? 'no listener on its queue, or ' : '';
+    return `queued to userspace by ${ruleWords(steps, decided)}, and let through: ${why}the listener accepted it`;
+  }
+  if (queued !== undefined && verdict.action === 'queue') {
+    // The trace ends at the queue: whatever happened next, the packet did not go on through netfilter.
+    const why = queued
+      ? ''
+      : queued === null
+        ? ', or nothing listens and the queue has no bypass'
+        : ', or nothing listens';
+    return `queued to userspace by ${ruleWords(steps, decided)}, and not seen again: its listener dropped or kept it${why}`;
+  }
   return `${how} by ${ruleWords(steps, decided)}`;
+}
+
+/** Whether a queueing rule lets packets through when nothing listens (`--queue-bypass`, nft `bypass`); null: text unknown. */
+function queueBypass(text: string | null | undefined): boolean | null {
+  if (text == null) return null;
+  return /--queue-bypass\b|\bbypass\b/.test(text);
 }
 
 /** `rule 2 of filter/X (text), reached from FORWARD rule 3`: step i's rule, and the jumps that led to it. */
@@ -101,7 +119,7 @@ export function inHook(hook: Hook): string {
 
 function describeNat(n: NatRewrite, steps: readonly TraceStep[]): string {
   const how = byConntrack(n, steps) ? ' (existing conntrack mapping)' : '';
-  return `${n.kind.toUpperCase()} ${n.from} -> ${n.to ?? 'the address of the out interface'}${inHook(n.hook)}${how}`;
+  return `${n.kind.toUpperCase()} ${n.from} -> ${natTargetText(n)}${inHook(n.hook)}${how}`;
 }
 
 function undecided(

@@ -3,6 +3,7 @@ import type { Hook, StepVerdict } from '../model/common.js';
 import type { TraceEvent } from '../model/event.js';
 import type { RuleIndex, RuleInfo, RuleNat } from '../model/ruleset.js';
 import type { TraceStep } from '../model/trace.js';
+import { natAtHook } from './rule-nat.js';
 
 type LogStep = Extract<TraceEvent, { kind: 'log-step' }>;
 
@@ -33,7 +34,8 @@ export function kernlogStep(
       bytes: info?.bytes ?? null,
     };
     const verdict: StepVerdict = info ? info.action : 'unknown';
-    return { step: { ...at, kind: 'rule', rule, verdict, target: info?.target ?? null }, nat: info?.nat ?? null };
+    const nat = natAtHook(info?.nat ?? null, hook);
+    return { step: { ...at, kind: 'rule', rule, verdict, target: info?.target ?? null }, nat };
   }
   if (e.entry === 'return')
     return { step: { ...at, kind: 'return', rule: null, verdict: 'return', target: null }, nat: null };

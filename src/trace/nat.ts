@@ -4,6 +4,7 @@ import type { RuleNat } from '../model/ruleset.js';
 import type { NatRewrite, TraceStep } from '../model/trace.js';
 import { endpoint } from './address.js';
 import type { Sighting } from './builder.js';
+import { mapPrefix } from './prefix-map.js';
 
 type Side = 'dst' | 'src';
 const sideOf = (kind: RuleNat['kind']): Side => (kind === 'dnat' || kind === 'redirect' ? 'dst' : 'src');
@@ -60,12 +61,22 @@ export function findNat(
   for (const n of natSteps) {
     if (n.used) continue;
     const seen = [...sightings].reverse().find((s) => s.stepCount <= n.index)?.packet;
-    const from = seen
-      ? endpoint(seen[sideOf(n.nat.kind)], sideOf(n.nat.kind) === 'dst' ? seen.dport : seen.sport)
-      : '?';
-    out.push(rewrite(n.step.hook, n, sideOf(n.nat.kind), from, n.nat.to));
+    const side = sideOf(n.nat.kind);
+    const from = seen ? endpoint(seen[side], side === 'dst' ? seen.dport : seen.sport) : '?';
+    out.push(rewrite(n.step.hook, n, side, from, unseenTarget(n.nat, seen, side)));
   }
   return out;
+}
+
+/**
+ * What a rewrite no later chain saw made of the packet: the rule's target as written, or for a 1:1 prefix map
+ * (NETMAP, nft `prefix to`) the address it maps this one to, with the port kept.
+ */
+function unseenTarget(nat: RuleNat, seen: Sighting['packet'] | undefined, side: Side): string | null {
+  const addr = seen?.[side];
+  if (nat.prefix !== true || nat.to === null || seen === undefined || addr === undefined) return nat.to;
+  const mapped = mapPrefix(addr, nat.to);
+  return mapped === null ? nat.to : endpoint(mapped, side === 'dst' ? seen.dport : seen.sport);
 }
 
 /** Whether any sighting shows other addresses or ports than the one before it. */
@@ -93,6 +104,18 @@ function rewrite(hook: Hook, by: NatStep | undefined, side: Side, from: string, 
     chain: by?.step.chain ?? null,
     rule: by?.step.rule ?? null,
   };
+}
+
+/**
+ * Where a rewrite sent the packet, in words when the trace does not show it: MASQUERADE picks the out interface's
+ * address after the last hook (`to` may hold the ports it picks from); an SNAT or DNAT whose target is unknown.
+ */
+export function natTargetText(n: NatRewrite): string {
+  const to = n.to;
+  if (n.kind !== 'masquerade') return to ?? 'an address the trace does not show';
+  if (to === null) return 'the address of the out interface';
+  const ports = to.startsWith(':') ? to.slice(1) : to;
+  return `the address of the out interface, port${ports.includes('-') ? 's' : ''} ${ports}`;
 }
 
 /**

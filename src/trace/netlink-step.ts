@@ -4,7 +4,7 @@ import type { TraceEvent } from '../model/event.js';
 import type { RuleIndex, RuleInfo, RuleNat } from '../model/ruleset.js';
 import type { StepRule, TraceStep } from '../model/trace.js';
 import { QUOTA_USED } from '../ruleset/nft-rule.js';
-import { natFromRuleText } from './rule-nat.js';
+import { natAtHook, natFromRuleText } from './rule-nat.js';
 
 type NetlinkVerdictEvent = Extract<TraceEvent, { kind: 'rule' | 'policy' | 'return' }>;
 
@@ -68,7 +68,7 @@ function ruleStep(
   const isReject =
     e.verdict === 'drop' && (info?.action === 'reject' || (rule.text !== null && REJECT.test(rule.text)));
   const verdict: StepVerdict = isReject ? 'reject' : e.verdict;
-  const nat = info ? info.nat : natFromRuleText(rule.text);
+  const nat = natAtHook(info ? info.nat : natFromRuleText(rule.text), at.hook);
   return { step: { ...at, kind: 'rule', rule, verdict, target: e.target }, nat };
 }
 

@@ -7,7 +7,7 @@ import { kubeText } from '../explain/describe.js';
 import { chainOwner } from '../explain/owner.js';
 import { endpoint } from '../trace/address.js';
 import { inHook } from '../trace/explain.js';
-import { byConntrack } from '../trace/nat.js';
+import { byConntrack, natTargetText } from '../trace/nat.js';
 
 /** How a verdict is coloured: accept green, drop and reject red, anything else yellow. */
 export type Tone = 'good' | 'bad' | 'other' | 'plain';
@@ -72,7 +72,7 @@ export function natText(n: NatRewrite, steps: readonly TraceStep[]): string {
       : byConntrack(n, steps)
         ? ' (existing conntrack mapping)'
         : ' by a rule of the nat table';
-  return `${n.kind.toUpperCase()} ${n.from} -> ${n.to ?? '(out interface address)'}${inHook(n.hook)}${by}`;
+  return `${n.kind.toUpperCase()} ${n.from} -> ${natTargetText(n)}${inHook(n.hook)}${by}`;
 }
 
 /** Steps grouped by hook, in path order (a hook may come back after routing, e.g. loopback). */

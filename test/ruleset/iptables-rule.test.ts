@@ -65,8 +65,14 @@ describe('parseIptablesRule', () => {
     ['-A P -p tcp -j MASQUERADE --to-ports 1024-2048', { kind: 'masquerade', to: ':1024-2048' }],
     ['-A PREROUTING -p tcp --dport 80 -j REDIRECT --to-ports 8080', { kind: 'redirect', to: ':8080' }],
     ['-A PREROUTING -p tcp -j REDIRECT', { kind: 'redirect', to: null }],
-    ['-A PREROUTING -d 1.2.3.0/24 -j NETMAP --to 10.0.0.0/24', { kind: 'dnat', to: '10.0.0.0/24' }],
-    ['-A POSTROUTING -s 10.0.0.0/24 -j NETMAP --to 1.2.3.0/24', { kind: 'snat', to: '1.2.3.0/24' }],
+    [
+      '-A PREROUTING -d 1.2.3.0/24 -j NETMAP --to 10.0.0.0/24',
+      { kind: 'dnat', to: '10.0.0.0/24', prefix: true, sideByHook: true },
+    ],
+    [
+      '-A POSTROUTING -s 10.0.0.0/24 -j NETMAP --to 1.2.3.0/24',
+      { kind: 'snat', to: '1.2.3.0/24', prefix: true, sideByHook: true },
+    ],
   ] as const)('%s → NAT %j and accept', (line, nat) => {
     const r = rule(line);
     expect(r.action).toBe('accept');

@@ -243,3 +243,52 @@ describe('parseNftJson', () => {
     ).toHaveLength(1);
   });
 });
+
+describe('prefix NAT, meters and quotas as nft 1.0.6 writes them in JSON', () => {
+  const rule = (expr: unknown[]): ReturnType<typeof ruleFields> => ruleFields({ family: 'ip', expr });
+  const prefixMap = {
+    dnat: {
+      family: 'ip',
+      addr: {
+        map: {
+          key: { payload: { protocol: 'ip', field: 'daddr' } },
+          data: { set: [[{ prefix: { addr: '10.25.8.0', len: 24 } }, { prefix: { addr: '10.25.2.0', len: 24 } }]] },
+        },
+      },
+      flags: 'netmap',
+      type_flags: 'prefix',
+    },
+  };
+
+  it('`dnat ip prefix to ip daddr map { ... }`, as `nft list` prints it, a prefix map', () => {
+    const r = rule([prefixMap]);
+    expect(r.text).toBe('dnat ip prefix to ip daddr map { 10.25.8.0/24 : 10.25.2.0/24 }');
+    expect(r.nat).toEqual({ kind: 'dnat', to: 'ip daddr map { 10.25.8.0/24 : 10.25.2.0/24 }', prefix: true });
+  });
+
+  it('`dnat prefix to 10.25.3.0/24`', () => {
+    const r = rule([
+      { dnat: { addr: { prefix: { addr: '10.25.3.0', len: 24 } }, flags: 'netmap', type_flags: 'prefix' } },
+    ]);
+    expect(r.text).toBe('dnat prefix to 10.25.3.0/24');
+    expect(r.nat).toEqual({ kind: 'dnat', to: '10.25.3.0/24', prefix: true });
+  });
+
+  it('a meter, as the text listing and trace lines print it (the default burst left out)', () => {
+    const meter = {
+      meter: {
+        key: { payload: { protocol: 'ip', field: 'saddr' } },
+        stmt: { limit: { rate: 5, burst: 5, per: 'second', inv: true } },
+        size: 1024,
+        name: 'm8080',
+      },
+    };
+    expect(renderStmt(meter)).toBe('meter m8080 size 1024 { ip saddr limit rate over 5/second }');
+  });
+
+  it('a quota without its `used` value (trace lines print it as of the reader start)', () => {
+    expect(renderStmt({ quota: { val: 50, val_unit: 'kbytes', inv: true, used: 50, used_unit: 'kbytes' } })).toBe(
+      'quota over 50 kbytes',
+    );
+  });
+});

@@ -21,7 +21,7 @@ describe.each(READERS)('NFQUEUE --queue-bypass without a listener (%s)', (_reade
     const queued = traces[0]!;
     expect(queued.steps.at(-1)).toMatchObject({ hook: 'postrouting', table: 'nat', kind: 'policy' });
     expect(queued.explanation).toMatch(
-      /^queued to userspace by rule 12 of filter\/FORWARD \(.*\), and let through: no listener on a bypass queue, or the listener accepted it$/,
+      /^queued to userspace by rule 12 of filter\/FORWARD \(.*\), and let through: no listener on its queue, or the listener accepted it$/,
     );
   });
 

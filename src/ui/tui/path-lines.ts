@@ -5,7 +5,7 @@ import { countersText, flowText, interfacesText, stepsByHook, stepVerdictText, v
 import { toneStyle } from './list-row.js';
 import { fit, seg, whole, width, type Glyphs, type Line } from './style.js';
 import { whyLines } from './why-lines.js';
-import { byConntrack } from '../../trace/nat.js';
+import { byConntrack, natTargetText } from '../../trace/nat.js';
 import { wrapLine } from './wrap.js';
 
 export interface PathOptions {
@@ -27,7 +27,7 @@ export function routingBetween(from: string, to: string): string | null {
 /** `DNAT dst 10.96.0.10:80 -> 10.66.2.3:80`. */
 export function natSummary(n: NatRewrite): string {
   const side = n.kind === 'dnat' || n.kind === 'redirect' ? 'dst' : 'src';
-  return `${n.kind.toUpperCase()} ${side} ${n.from} -> ${n.to ?? '(address of the out interface)'}`;
+  return `${n.kind.toUpperCase()} ${side} ${n.from} -> ${natTargetText(n)}`;
 }
 
 function sameRule(a: StepRule | null, b: StepRule | null): boolean {
