@@ -22,10 +22,18 @@ export function headerScore(b: TraceBuilder, e: LogStep, hook: Hook): number {
   const agree = sameFields(was, p) + (was.inner && p.inner ? sameFields(was.inner, p.inner) : 0);
   const all = FIELDS + (was.inner && p.inner ? FIELDS : 0);
   if (agree === all) return EQUAL;
-  const natMayHaveRun = b.lastTable === 'nat' || hook !== b.hook;
+  const natMayHaveRun = b.lastTable === 'nat' || hook !== b.hook || acrossOutputNat(b.lastTable, e.table, hook);
   // NAT rewrites one side's address and port (an echo id too, which belongs to neither side: not looked at here).
   const oneSideKept = (was.src === p.src && was.sport === p.sport) || (was.dst === p.dst && was.dport === p.dport);
   return natMayHaveRun && oneSideKept ? agree : -1;
+}
+
+/**
+ * Conntrack applies a connection's mapping in output at the nat table's place (after raw and mangle, before filter)
+ * whether or not the packet meets a nat chain: a later packet of a connection DNATed there changes between them.
+ */
+function acrossOutputNat(was: string, now: string, hook: Hook): boolean {
+  return hook === 'output' && (was === 'raw' || was === 'mangle') && now !== 'raw' && now !== 'mangle';
 }
 
 /** The header fields compared: src, dst, sport, dport, and the ICMP echo id (NAT remaps it like a port). */

@@ -1,0 +1,55 @@
+// An Istio-style sidecar pod (REDIRECT in and out, owner exemptions, OUTPUT DNAT), TPROXY and local traffic, from a
+// twenty-fourth review lab (test/fixtures/unseen24/README.md).
+import { describe, expect, it } from 'vitest';
+import { fixtureReplay } from '../helpers/fixture-replay.js';
+import { decidedBy, tally } from '../helpers/tally.js';
+
+const { replay } = fixtureReplay('unseen24');
+
+describe('kernel log: a later packet of a connection DNATed in output is one trace', () => {
+  // Conntrack applies the mapping between raw and filter OUTPUT: the destination changes with no nat chain between.
+  it.each([
+    ['legacy/pod-dmesg.txt', 'legacy/pod-iptables-legacy-save.txt', 98],
+    ['legacy6/pod-dmesg.txt', 'legacy6/pod-ip6tables-legacy-save.txt', 54],
+  ])('%s: %i traces, every one decided', (capture, rules, count) => {
+    const traces = replay(capture, rules).traces;
+    expect(traces).toHaveLength(count);
+    expect(traces.filter((t) => t.verdict.action === 'unknown')).toEqual([]);
+    // Every trace starts in the raw table: none lost its first lines to another.
+    expect(traces.filter((t) => t.steps[0]?.table !== 'raw').map((t) => t.id)).toEqual([]);
+  });
+
+  it('the ACK after the REDIRECT to the proxy: raw then filter OUTPUT, the existing mapping between', () => {
+    const t = replay('legacy/pod-dmesg.txt', 'legacy/pod-iptables-legacy-save.txt').traces.find((x) => x.id === 'k23')!;
+    expect(t.steps.map((s) => `${s.table}/${s.chain}`)).toEqual(['raw/OUTPUT', 'filter/OUTPUT']);
+    expect(t.explanation).toBe(
+      'accepted by the ACCEPT policy of filter/OUTPUT, after DNAT 10.24.2.2:9000 -> 127.0.0.1:15001 in output (existing conntrack mapping)',
+    );
+  });
+
+  it('the verdicts equal the counters', () => {
+    const traces = replay('legacy/pod-dmesg.txt', 'legacy/pod-iptables-legacy-save.txt').traces;
+    expect(tally(traces, (t) => decidedBy(t, (r) => r.position))).toEqual({
+      'accept filter/INPUT 1': 26,
+      'accept filter/INPUT 2': 18,
+      'accept filter/INPUT 3': 2,
+      'drop filter/INPUT policy': 2,
+      'accept filter/OUTPUT policy': 48,
+      'reject filter/OUTPUT 1': 1,
+      'reject filter/OUTPUT 2': 1,
+    });
+  });
+});
+
+it('xtables-monitor: the pod’s verdicts equal the counters', () => {
+  const traces = replay('xt/pod-xtables-monitor.txt', 'xt/pod-iptables-nft-save.txt').traces;
+  expect(tally(traces, (t) => decidedBy(t, (r) => r.position))).toEqual({
+    'accept filter/INPUT 1': 27,
+    'accept filter/INPUT 2': 19,
+    'accept filter/INPUT 3': 2,
+    'drop filter/INPUT policy': 2,
+    'accept filter/OUTPUT policy': 47,
+    'reject filter/OUTPUT 1': 1,
+    'reject filter/OUTPUT 2': 1,
+  });
+});
