@@ -44,6 +44,11 @@ export interface DropQuery {
    * way through, which is rarely dropped after it (the whole host's drops are in the ring).
    */
   readonly strictGapMs?: number;
+  /**
+   * Netfilter let the packet through its last hook and the reader shows every chain there (nft, xtables): a
+   * NETFILTER_DROP is another packet's (a hairpin's ICMP redirect the host sends, at the same moment).
+   */
+  readonly passedNetfilter?: boolean;
 }
 
 /** A drop given to a trace, and how far (ms) it lies outside the trace's [first, last] (0: inside). */
@@ -118,6 +123,7 @@ export class DropRing {
 
   private fits(e: Entry, q: DropQuery): boolean {
     if (q.ipVersion !== null && ipVersionOf(e.drop.protocol) !== q.ipVersion) return false;
+    if (q.passedNetfilter === true && e.drop.reason === 'NETFILTER_DROP') return false;
     if (q.strictGapMs !== undefined) return !VAGUE.has(e.drop.reason) && gap(e.at, q) <= q.strictGapMs;
     return e.at >= q.first - BEFORE_MS && e.at <= q.last + AFTER_MS;
   }

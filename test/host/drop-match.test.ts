@@ -130,6 +130,16 @@ describe('bounds', () => {
   });
 });
 
+describe('passedNetfilter (the reader showed every chain of the packet’s last hook let it through)', () => {
+  it('a NETFILTER_DROP is another packet’s; a specific other reason still fits', () => {
+    const ring = new DropRing();
+    ring.push(drop('NETFILTER_DROP'), 1000);
+    expect(ring.pick({ ipVersion: 4, first: 1000, last: 1001, strictGapMs: 10, passedNetfilter: true })).toBeNull();
+    ring.push(drop('NEIGH_FAILED'), 1001);
+    expect(ring.pick({ ipVersion: 4, first: 1000, last: 1001, passedNetfilter: true })?.reason).toBe('NEIGH_FAILED');
+  });
+});
+
 describe('strictGapMs (a packet netfilter let all the way through)', () => {
   it('takes only a specific reason that close, and leaves the others for the traces they fit', () => {
     const ring = new DropRing();

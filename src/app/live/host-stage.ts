@@ -65,12 +65,16 @@ export class HostStage {
   private dropFor(trace: Trace, seen: SeenAt | null): KernelDrop | null {
     if (this.drops === null || seen === null) return null;
     const completed = trace.verdict.action === 'accept' && stageOf(trace) === 'other';
+    // The kernel log shows iptables-legacy's chains only: an nft chain after them may still have dropped it.
+    const last = trace.steps.at(-1)?.hook;
+    const passed = completed && trace.backend !== 'kernlog' && (last === 'postrouting' || last === 'input');
     return this.drops.pick({
       ipVersion: trace.packet.ipVersion ?? null,
       first: seen.first,
       last: seen.last,
       verdict: trace.verdict.action,
       ...(completed ? { strictGapMs: COMPLETED_GAP_MS } : {}),
+      ...(passed ? { passedNetfilter: true } : {}),
     });
   }
 }

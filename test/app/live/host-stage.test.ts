@@ -86,6 +86,28 @@ describe('HostStage', () => {
     expect(await run('NOT_SPECIFIED', 1000)).toBeNull(); // says nothing about this one
   });
 
+  it('a packet netfilter let out of postrouting is never given a NETFILTER_DROP (lab 27: a hairpin’s ICMP redirect)', async () => {
+    const out = (t: Trace): Trace => ({ ...t, steps: [...t.steps, step('postrouting', 'post', 'accept', 'accept')] });
+    const run = async (t: Trace): Promise<string | null> => {
+      const ring = new DropRing();
+      ring.push(drop('NETFILTER_DROP'), 1001);
+      const got: Trace[] = [];
+      const stage = new HostStage(
+        ring,
+        (x, d) => Promise.resolve(nothing(x, d)),
+        (x) => got.push(x),
+      );
+      stage.push(t, t, { first: 1000, last: 1002 });
+      await stage.drain();
+      return got[0]?.host?.kernelDrop?.reason ?? null;
+    };
+    expect(await run(out(through('h')))).toBeNull();
+    // The kernel log shows iptables-legacy's chains only: an nft chain after them may have dropped it.
+    expect(await run({ ...out(through('k')), backend: 'kernlog' })).toBe('NETFILTER_DROP');
+    // Seen last in forward: a later chain may still have dropped it.
+    expect(await run(through('f'))).toBe('NETFILTER_DROP');
+  });
+
   it('without timing (or without a drop reader) no drop is picked', async () => {
     const ring = new DropRing();
     ring.push(drop('NO_SOCKET'), 1000);
