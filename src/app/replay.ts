@@ -11,6 +11,7 @@ import type { StreamSink } from '../sys/stdout-sink.js';
 import { Assembler } from '../trace/assembler.js';
 import type { Renderer } from '../ui/renderer.js';
 import { LineFeed, readInto, type EventSink } from './replay-feed.js';
+import { MissingChains } from './missing-chains.js';
 import { UnmatchedRules } from './unmatched-rules.js';
 
 export interface ReplayConfig {
@@ -46,6 +47,7 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
   let traces = 0;
   let headless = 0;
   const unmatched = index === undefined ? null : new UnmatchedRules(index);
+  const unheld = index === undefined ? null : new MissingChains(index);
   const assembler = new Assembler({ index, idle: IDLE_LINES, maxOpen: MAX_OPEN, ordered: true });
   const emit = (done: readonly Trace[]): void => {
     // Most events complete no trace: an indexed loop then costs nothing (for...of would make an iterator).
@@ -54,6 +56,7 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
       traces++;
       if (startsPastRaw(trace)) headless++;
       unmatched?.see(trace);
+      unheld?.see(trace);
       renderer.handle({ kind: 'trace', trace });
     }
   };
@@ -71,8 +74,8 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
   if (headless > 0) renderer.handle({ kind: 'warning', message: headlessWarning(headless, index !== undefined) });
   if (stats.lost > 0) renderer.handle({ kind: 'warning', message: lostWarning(stats.lost) });
   for (const file of cut) renderer.handle({ kind: 'warning', message: midLineWarning(file) });
-  const notHeld = unmatched?.warning();
-  if (notHeld) renderer.handle({ kind: 'warning', message: notHeld });
+  for (const message of [unheld?.warning(), unmatched?.warning()])
+    if (message) renderer.handle({ kind: 'warning', message });
   renderer.handle({ kind: 'stats', stats, final: true });
 }
 

@@ -1,7 +1,8 @@
 // Which component made a chain or rule, from the names it uses: kube-proxy (KUBE-* chains, the
 // `kube-proxy` nftables table), docker (DOCKER* chains; DOCKER-USER is the user's, created by docker),
-// firewalld (its `firewalld` table), ufw (ufw-* / ufw6-* chains), fwtrace (its own tables and trace
-// rules). Chain names are compared without case: hand-translated nft rulesets lower-case them. Pure; no I/O.
+// firewalld (its `firewalld` table), ufw (ufw-* / ufw6-* chains), libvirt (LIBVIRT_* chains, its
+// `libvirt_network` table), CNI plugins (CNI-* chains), podman's netavark (its `netavark` table, NETAVARK-*
+// chains), fwtrace (its own tables and trace rules). Chain names are compared without case: hand-translated nft rulesets lower-case them. Pure; no I/O.
 import type { Owner, TraceStep } from '../model/trace.js';
 
 const DOCKER_CHAINS = new Set([
@@ -22,11 +23,16 @@ export function chainOwner(table: string, chain: string): Owner | null {
   if (table.startsWith('fwtrace')) return 'fwtrace';
   if (table === 'kube-proxy') return 'kube-proxy';
   if (table === 'firewalld') return 'firewalld';
+  if (table === 'netavark') return 'podman';
+  if (table === 'libvirt_network') return 'libvirt';
   const upper = chain.toUpperCase();
   if (upper.startsWith('KUBE-')) return 'kube-proxy';
   if (upper === 'DOCKER-USER') return 'docker (user chain)';
   if (DOCKER_CHAINS.has(upper)) return 'docker';
   if (/^UFW6?-/.test(upper)) return 'ufw';
+  if (upper.startsWith('LIBVIRT_')) return 'libvirt';
+  if (upper.startsWith('CNI-')) return 'cni';
+  if (upper.startsWith('NETAVARK-')) return 'podman';
   return null;
 }
 

@@ -13,7 +13,8 @@ export interface StepRule {
 }
 
 /** The component that made a chain or rule (by its names); null when it is the user's own. */
-export type Owner = 'kube-proxy' | 'docker' | 'docker (user chain)' | 'firewalld' | 'ufw' | 'fwtrace';
+export type Owner =
+  'kube-proxy' | 'docker' | 'docker (user chain)' | 'firewalld' | 'ufw' | 'libvirt' | 'cni' | 'podman' | 'fwtrace';
 
 /** One table/chain/rule the packet passed through. */
 export interface TraceStep {

@@ -21,6 +21,8 @@ const REJECT = /(?:^|\s)(?:reject\b|-j REJECT\b)/;
  * translation. Left out, the listed text starts the traced one.
  */
 const UNTRANSLATED = /\s*\bXT (?:target|match) \S+ not found/g;
+/** What xtables-monitor 1.8.9 prints for some options' values (ip6tables' `--reject-with`). */
+const NULL_VALUE = '(null)';
 
 /** A step and the NAT its rule does; `choices` when the event's rule text is that of several rules of its chain. */
 export interface NetlinkStep {
@@ -90,6 +92,12 @@ function findRules(e: Extract<TraceEvent, { kind: 'rule' }>, index: RuleIndex | 
   const wanted = withoutValues(e.text).trim();
   const exact = rules.filter((r) => r.text === wanted || r.nftText === wanted);
   if (exact.length > 0) return exact;
+  // xtables-monitor 1.8.9 prints some options' values as `(null)` (ip6tables' `--reject-with`): any value fits.
+  if (wanted.includes(NULL_VALUE)) {
+    const re = new RegExp(`^${wanted.split(NULL_VALUE).map(escapeRegExp).join('\\S+')}$`);
+    const fits = rules.filter((r) => re.test(r.text));
+    if (fits.length > 0) return fits;
+  }
   // A rule nft lists with `XT target X not found`: the trace prints the target as nothing, or translated.
   const like = rules.filter((r) => {
     const listed = r.nftText ?? r.text;
@@ -118,7 +126,8 @@ function stepRule(e: Extract<TraceEvent, { kind: 'rule' }>, info: RuleInfo | und
   // xtables-monitor prints iptables syntax: keep the user's dialect. nft's own text comes from its start-up
   // cache, so its counters are stale: prefer the snapshot's text and counters.
   const ownText = e.text === null || e.text === '' ? null : withoutValues(e.text);
-  const text = e.source === 'xtables' ? (ownText ?? info?.text ?? null) : (info?.text ?? ownText);
+  const own = e.source === 'xtables' && !ownText?.includes(NULL_VALUE);
+  const text = own ? (ownText ?? info?.text ?? null) : (info?.text ?? ownText);
   return {
     handle: e.handle ?? info?.handle ?? null,
     position: info?.position ?? null,
@@ -126,4 +135,8 @@ function stepRule(e: Extract<TraceEvent, { kind: 'rule' }>, info: RuleInfo | und
     packets: info?.packets ?? null,
     bytes: info?.bytes ?? null,
   };
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

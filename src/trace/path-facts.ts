@@ -98,9 +98,12 @@ function acceptWeightOf(
     const s = steps[i]!;
     if (natChains.has(key(s))) return 'passes';
     // Without the ruleset, the name says: kube-proxy's `nat-postrouting`, fw4's `srcnat`, `dstnat_wan`,
-    // `mangle_forward` are nat and mangle chains.
-    if (index === undefined || index.chain(s.family, s.table, s.chain) === undefined)
-      return PASS_BY_NAME.has(typeFromName(s.chain) ?? '') ? 'passes' : 'counts';
+    // `mangle_forward` are nat and mangle chains. Prerouting and postrouting mostly hold NAT and marking chains
+    // whose names do not say so (netavark's `POSTROUTING`): an accept there counts only when no other does.
+    if (index === undefined || index.chain(s.family, s.table, s.chain) === undefined) {
+      if (PASS_BY_NAME.has(typeFromName(s.chain) ?? '')) return 'passes';
+      return s.hook === 'prerouting' || s.hook === 'postrouting' ? 'weak' : 'counts';
+    }
     // The base chain this step runs under: its own, or the last base chain of its table before it.
     for (let j = i; j >= 0; j--) {
       const b = steps[j]!;

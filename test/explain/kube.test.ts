@@ -177,9 +177,11 @@ describe('chainOwner on real rulesets', () => {
     });
   });
 
-  it('kube-proxy iptables mode: every KUBE-* chain; CNI chains are nobody’s we know', () => {
+  it('kube-proxy iptables mode: every KUBE-* chain; CNI-* chains are the CNI plugins’', () => {
     const o = owners('iptables-save-k8s-kube-proxy-issue-excerpts-real.txt');
-    for (const [k, v] of o) expect(v).toBe(/\/KUBE-/.test(k) ? 'kube-proxy' : /\/DOCKER$/.test(k) ? 'docker' : null);
+    const want = (k: string): string | null =>
+      /\/KUBE-/.test(k) ? 'kube-proxy' : /\/DOCKER$/.test(k) ? 'docker' : /\/CNI-/.test(k) ? 'cni' : null;
+    for (const [k, v] of o) expect(v).toBe(want(k));
   });
 
   it('kube-proxy nftables mode: the whole ip kube-proxy table', () => {
@@ -198,6 +200,14 @@ describe('chainOwner on real rulesets', () => {
     ['filter', 'DOCKER-BRIDGE', 'docker'],
     ['filter', 'DOCKER-INTERNAL', 'docker'],
     ['fwtrace_1a2b', 'prerouting', 'fwtrace'],
+    ['filter', 'LIBVIRT_FWO', 'libvirt'],
+    ['nat', 'LIBVIRT_PRT', 'libvirt'],
+    ['libvirt_network', 'guest_output', 'libvirt'],
+    ['nat', 'CNI-HOSTPORT-DNAT', 'cni'],
+    ['nat', 'CNI-DN-abc123def4567890', 'cni'],
+    ['netavark', 'nv_2f259bab_10_27_89_0_nm24_dnat', 'podman'],
+    ['netavark', 'POSTROUTING', 'podman'],
+    ['nat', 'NETAVARK-HOSTPORT-DNAT', 'podman'],
     ['filter', 'DOCKERISH', null],
     ['filter', 'INPUT', null],
   ])('%s/%s → %s', (table, chain, owner) => {
