@@ -13,8 +13,12 @@ import type { FinalVerdict, TraceStep } from '../model/trace.js';
 import { chainKey } from './correlate.js';
 import type { IcmpAnswer } from './icmp-answer.js';
 
-/** Chains every packet meets after the trace's last step that could stop it, never seen; [] when there are none. */
-export function missedChains(steps: readonly TraceStep[], index: RuleIndex): readonly ChainInfo[] {
+/**
+ * Chains every packet meets after the trace's last step that could stop it, never seen; [] when there are none.
+ * `legacy`: the kernel log's, where iptables-legacy logs every chain a packet passes (its ACCEPT policy too), so a
+ * postrouting chain its dump lists that the trace never shows was never reached, whether or not it could stop it.
+ */
+export function missedChains(steps: readonly TraceStep[], index: RuleIndex, legacy = false): readonly ChainInfo[] {
   const last = steps[steps.length - 1];
   const family = packetFamily(steps);
   if (last === undefined || family === null) return [];
@@ -33,6 +37,10 @@ export function missedChains(steps: readonly TraceStep[], index: RuleIndex): rea
   const after = top;
   const later = index.hooked(family, hook).filter((c) => c.priority !== null && c.priority > after && unseen(c));
   if (later.length > 0 || (hook !== 'forward' && hook !== 'output')) return later;
+  if (legacy) {
+    const logged = index.declared(family, 'postrouting').filter((c) => c.type === undefined && everyPacket(c));
+    if (logged.some((c) => !seen.has(chainKey(c.family, c.table, c.chain)))) return logged;
+  }
   return index.hooked(family, 'postrouting').filter(unseen);
 }
 

@@ -53,9 +53,11 @@ export function explainHead(
   alsoBy = -1,
   /** The ruleset given, if any: what an undecided kernel-log trace needs is said against it. */
   index?: RuleIndex,
+  /** The chains it is short of are nftables chains, which the reader (the kernel log) cannot show. */
+  unshown = false,
 ): string {
   const where = steps[decided] ? tableChain(steps, decided) : `${verdict.table ?? '?'}/${verdict.chain ?? '?'}`;
-  if (verdict.action === 'unknown') return undecided(steps, backend, shortOf, index);
+  if (verdict.action === 'unknown') return undecided(steps, backend, shortOf, index, unshown);
   const how = PAST[verdict.action];
   if (verdict.by === 'policy') {
     const policy = verdict.action.toUpperCase();
@@ -127,6 +129,7 @@ function undecided(
   backend: Dialect,
   shortOf: string | null,
   index: RuleIndex | undefined,
+  unshown: boolean,
 ): string {
   const last = steps[steps.length - 1];
   if (!last) return 'no rule or policy was traced for this packet';
@@ -144,8 +147,10 @@ function undecided(
       ? logHint(last, index)
       : shortOf === null
         ? '; events were lost, the reader stopped, or the capture ends mid-packet'
-        : // Between two chains of a path the kernel itself may drop it (conntrack or NAT refusing it, routing).
-          '; the kernel dropped it between them, events were lost, the reader stopped, or the capture ends mid-packet';
+        : unshown
+          ? '; the kernel log shows no nftables chain, so that chain may have dropped it (or the kernel did, between them, or lines were lost)'
+          : // Between two chains of a path the kernel itself may drop it (conntrack or NAT refusing it, routing).
+            '; the kernel dropped it between them, events were lost, the reader stopped, or the capture ends mid-packet';
   const short = shortOf === null ? '' : `, short of ${shortOf}, which every packet there meets next`;
   return `no verdict seen: the trace ends at ${at}${did}${short}${hint}`;
 }

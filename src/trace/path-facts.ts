@@ -57,10 +57,12 @@ function workOut(node: PathNode, backend: Dialect, index: RuleIndex | undefined,
   const steps = withOwners(backend === 'kernlog' ? inferFromNext(raw) : raw);
   const stepNat = node.stepNat();
   // Chains the ruleset says the packet must have met next: without them the trace is cut short too.
-  const missed = index === undefined || cut ? [] : missedChains(steps, index);
+  const missed = index === undefined || cut ? [] : missedChains(steps, index, backend === 'kernlog');
   const weigh = acceptWeightOf(steps, stepNat, index);
   const { verdict, index: decided } = finalVerdict(steps, weigh, cut || missed.length > 0, index !== undefined);
   const shortOf = verdict.action === 'unknown' && missed.length > 0 ? missedText(missed) : null;
+  // The kernel log shows iptables-legacy's chains only: an nftables chain (it has a type) is never in it.
+  const unshown = backend === 'kernlog' && missed.some((c) => c.type !== undefined);
   return {
     kernlog: backend === 'kernlog',
     index,
@@ -72,7 +74,7 @@ function workOut(node: PathNode, backend: Dialect, index: RuleIndex | undefined,
     ruleProto: protoFromRules(steps),
     why: whyPath(verdict, steps, decided, index),
     kube: kubePath(steps, index),
-    head: explainHead(verdict, steps, decided, backend, shortOf, earlierAccept(steps, decided, weigh), index),
+    head: explainHead(verdict, steps, decided, backend, shortOf, earlierAccept(steps, decided, weigh), index, unshown),
     unrouted: unroutedHint(steps, verdict, index, backend === 'kernlog'),
   };
 }

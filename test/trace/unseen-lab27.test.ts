@@ -107,3 +107,28 @@ describe('xtables-monitor with iptables-save dumps only (no dump of the native t
     expect(full.warning()).toBeNull();
   });
 });
+
+describe('kernel log (iptables-legacy) while native nft tables also filter', () => {
+  const dumps = ['c3-iptables-legacy-save.txt', 'c3-ip6tables-legacy-save.txt'];
+
+  it('a forwarded packet never logged in postrouting was not let through: undecided, not accepted', () => {
+    const traces = replay('c3-dmesg-trace.txt', ...dumps).traces;
+    expect(traces).toHaveLength(41);
+    for (const id of ['k26', 'k27']) {
+      const t = traces.find((x) => x.id === id)!;
+      expect(t.verdict.action).toBe('unknown');
+      expect(t.explanation).toContain(
+        'short of mangle/POSTROUTING at postrouting, which every packet there meets next',
+      );
+    }
+    expect(tally(traces, (t) => t.verdict.action)).toEqual({ accept: 36, reject: 3, unknown: 2 });
+  });
+
+  it('with the native dump too: short of admin/forward, which the kernel log cannot show', () => {
+    const t = replay('c3-dmesg-trace.txt', ...dumps, 'c3-ruleset-native.nft.txt').traces.find((x) => x.id === 'k26')!;
+    expect(t.verdict.action).toBe('unknown');
+    expect(t.explanation).toContain(
+      'short of admin/forward at forward, which every packet there meets next; the kernel log shows no nftables chain, so that chain may have dropped it',
+    );
+  });
+});
