@@ -108,6 +108,25 @@ function tableChain(steps: readonly TraceStep[], i: number): string {
   return `${twin ? `${s.family} ` : ''}${s.table}/${s.chain}`;
 }
 
+const TPROXY = /(?:-j TPROXY\b.*?--on-port (\d+)|\btproxy (?:ip6? )?to (\S+))/;
+
+/**
+ * `, after TPROXY to :15099 in prerouting (mangle/PREROUTING rule 2)` when a TPROXY rule on the path diverted the
+ * packet to a local socket (no header changes: nat[] cannot show it); '' otherwise.
+ */
+export function tproxyWords(steps: readonly TraceStep[]): string {
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
+    const m = s.kind === 'rule' && s.rule?.text != null ? TPROXY.exec(s.rule.text) : null;
+    if (m === null) continue;
+    const to = m[1] !== undefined ? `:${m[1]}` : m[2]!;
+    const label = ruleLabel(s.rule);
+    const by = label === 'a rule' ? `a rule of ${tableChain(steps, i)}` : `${tableChain(steps, i)} ${label}`;
+    return `, after TPROXY to ${to}${inHook(s.hook)} (${by}), to a local socket`;
+  }
+  return '';
+}
+
 /** The end of the sentence: the packet's NAT, its Kubernetes service, the closest near miss ('' for none). */
 export function explainTail(nat: readonly NatRewrite[], extra: ExplainExtra, steps: readonly TraceStep[]): string {
   const natText = nat.length > 0 ? `, after ${nat.map((n) => describeNat(n, steps)).join(' and ')}` : '';

@@ -53,3 +53,24 @@ it('xtables-monitor: the pod’s verdicts equal the counters', () => {
     'reject filter/OUTPUT 2': 1,
   });
 });
+
+describe('TPROXY diverts a packet to a local socket without rewriting it: the explanation says so', () => {
+  it.each([
+    ['xt/srv-xtables-monitor.txt', 'xt/srv-iptables-nft-save.txt', '8453bb5a', 'mangle/PREROUTING rule 2'],
+    ['nft/srv-nft-monitor.txt', 'nft/srv-nft-a-list-ruleset.txt', '378d8869', 'tp/prerouting rule 2'],
+    ['legacy/srv-dmesg.txt', 'legacy/srv-iptables-legacy-save.txt', 'k18', 'mangle/PREROUTING rule 2'],
+  ])('%s', (capture, rules, id, by) => {
+    const t = replay(capture, rules).traces.find((x) => x.id === id)!;
+    expect(t.verdict.action).toBe('accept');
+    expect(t.nat).toEqual([]);
+    expect(t.explanation).toMatch(new RegExp(`, after TPROXY to :15099 in prerouting \\(${by}\\), to a local socket$`));
+  });
+});
+
+it('a packet REDIRECTed in output to a local proxy leaves by lo: its out-interface is the last one seen', () => {
+  const t = replay('xt/pod-xtables-monitor.txt', 'xt/pod-iptables-nft-save.txt').traces.find(
+    (x) => x.id === '19a1d177',
+  )!;
+  expect(t.packet).toMatchObject({ dst: '10.24.2.2', dport: 9000, oif: 'lo' });
+  expect(t.packet.iif).toBeFalsy();
+});
