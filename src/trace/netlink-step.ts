@@ -23,6 +23,8 @@ const REJECT = /(?:^|\s)(?:reject\b|-j REJECT\b)/;
 const UNTRANSLATED = /\s*\bXT (?:target|match) \S+ not found/g;
 /** What xtables-monitor 1.8.9 prints for some options' values (ip6tables' `--reject-with`). */
 const NULL_VALUE = '(null)';
+/** An iptables rule text ending in its target's name, no option after it. */
+const BARE_TARGET = / -j [A-Z][A-Z0-9_]*$/;
 
 /** A step and the NAT its rule does; `choices` when the event's rule text is that of several rules of its chain. */
 export interface NetlinkStep {
@@ -98,6 +100,11 @@ function findRules(e: Extract<TraceEvent, { kind: 'rule' }>, index: RuleIndex | 
     const fits = rules.filter((r) => re.test(r.text));
     if (fits.length > 0) return fits;
   }
+  // ... and leaves out some targets' options (ip6tables' `-j REDIRECT` without its `--to-ports 15006`).
+  if (BARE_TARGET.test(wanted)) {
+    const longer = rules.filter((r) => r.text.startsWith(`${wanted} `));
+    if (longer.length === 1) return longer;
+  }
   // A rule nft lists with `XT target X not found`: the trace prints the target as nothing, or translated.
   const like = rules.filter((r) => {
     const listed = r.nftText ?? r.text;
@@ -126,7 +133,9 @@ function stepRule(e: Extract<TraceEvent, { kind: 'rule' }>, info: RuleInfo | und
   // xtables-monitor prints iptables syntax: keep the user's dialect. nft's own text comes from its start-up
   // cache, so its counters are stale: prefer the snapshot's text and counters.
   const ownText = e.text === null || e.text === '' ? null : withoutValues(e.text);
-  const own = e.source === 'xtables' && !ownText?.includes(NULL_VALUE);
+  // xtables-monitor's own text, unless it left out what the dump shows (a `(null)` value, a target's options).
+  const partial = ownText?.includes(NULL_VALUE) === true || (!!ownText && !!info?.text.startsWith(`${ownText} `));
+  const own = e.source === 'xtables' && !partial;
   const text = own ? (ownText ?? info?.text ?? null) : (info?.text ?? ownText);
   return {
     handle: e.handle ?? info?.handle ?? null,

@@ -74,3 +74,9 @@ it('a packet REDIRECTed in output to a local proxy leaves by lo: its out-interfa
   expect(t.packet).toMatchObject({ dst: '10.24.2.2', dport: 9000, oif: 'lo' });
   expect(t.packet.iif).toBeFalsy();
 });
+
+it('xtables-monitor’s `-j REDIRECT` without its `--to-ports` (IPv6) is found in the dump, and named as the dump writes it', () => {
+  const traces = replay('xt6/pod-xtables-monitor.txt', 'xt6/pod-ip6tables-nft-save.txt').traces;
+  const step = traces.flatMap((t) => t.steps).find((s) => s.chain === 'ISTIO_IN_REDIRECT')!;
+  expect(step.rule).toMatchObject({ position: 1, text: '-A ISTIO_IN_REDIRECT -p tcp -j REDIRECT --to-ports 15006' });
+});
