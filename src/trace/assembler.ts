@@ -18,6 +18,7 @@ import { ReleaseQueue } from './release-queue.js';
 import { SlotMap } from './slot-map.js';
 import { RecentTraces } from './moved-id.js';
 import { RecentPackets } from './icmp-answer.js';
+import { identified, sameAsSent, sentOverLo } from './loopback.js';
 import { logStep as cachedLogStep, netlinkStep as cachedNetlinkStep } from './step-cache.js';
 
 export interface AssemblerOptions {
@@ -189,8 +190,10 @@ export class Assembler {
       b = undefined;
     }
     if (!b && packet !== null) {
-      // A new id on a packet already under way (the kernel copied it): the same trace goes on.
-      b = this.recent.continued(e.source, c.family, hook, packet);
+      // A new id on a packet already under way (the kernel copied it, or it looped back over lo): the same trace goes on.
+      b =
+        this.recent.continued(e.source, c.family, hook, packet) ??
+        (hook === 'prerouting' && packet.iif === 'lo' ? this.recent.loopedBack(e.source, packet) : undefined);
       if (b) {
         b.keys.push(key);
         this.open.set(key, b);
@@ -296,6 +299,9 @@ export class Assembler {
   private logTraceFor(key: string, e: LogStep, c: SeenChain): TraceBuilder | undefined {
     let best: TraceBuilder | undefined;
     let bestScore = -1;
+    // Back in over lo: the trace that sent it goes on.
+    const back = c.hook === 'prerouting' && e.packet.iif === 'lo' ? this.logSentOverLo(key, e.packet) : undefined;
+    if (back !== undefined) return back;
     for (let n = 0; n <= LOG_ALTERNATES; n++) {
       const k = n === 0 ? key : `${key}\u0001${n}`;
       const b = this.open.get(k);
@@ -319,6 +325,24 @@ export class Assembler {
     return best;
   }
 
+  /**
+   * The open trace of `key` (or its alternates) that sent `packet`, now coming in on lo, out through lo
+   * (trace/loopback), and took the last line if the headers do not identify the packet; none when two did: unsure,
+   * so the line starts a packet of its own.
+   */
+  private logSentOverLo(key: string, packet: PacketInfo): TraceBuilder | undefined {
+    let found: TraceBuilder | undefined;
+    for (let n = 0; n <= LOG_ALTERNATES; n++) {
+      const b = this.open.get(n === 0 ? key : `${key}\u0001${n}`);
+      const sent = b?.lastPacket;
+      if (b === undefined || b === found || !sentOverLo(b, sent) || !sameAsSent(sent!, packet)) continue;
+      if (found !== undefined) return undefined;
+      found = b;
+    }
+    // Headers that do not identify the packet: the way back must come right after the way out.
+    return found === this.lastLogTrace || identified(packet) ? found : undefined;
+  }
+
   /** The first alternate key (see logTraceFor) with no open trace; the last one is taken over when all are. */
   private freeLogKey(key: string): string {
     for (let n = 1; n < LOG_ALTERNATES; n++) {
@@ -339,8 +363,7 @@ export class Assembler {
         e.position < b.lastBasePosition || (e.position === b.lastBasePosition && headerScore(b, e, hook) === EQUAL)
       );
     if (b.entered.includes(ck)) return true;
-    // Sent by this host, then coming in: another packet (or the same one looped back over lo, told apart as the
-    // netlink readers do: the hook order starts again).
+    // Sent by this host, then coming in: another packet (the same one back over lo was found before: logSentOverLo).
     if ((b.hook === 'output' || b.hook === 'postrouting') && (hook === 'prerouting' || hook === 'input')) return true;
     return b.hook !== 'unknown' && hookRank(hook) < hookRank(b.hook);
   }

@@ -55,7 +55,7 @@ export function findNat(
       if (from === to || before.packet[side] === undefined || after.packet[side] === undefined) continue;
       const by = natSteps.find((n) => !n.used && sideOf(n.nat.kind) === side && n.index < after.stepCount);
       if (by) by.used = true;
-      out.push(rewrite(by?.step.hook ?? before.hook, by, side, from, to));
+      out.push(rewrite(by?.step.hook ?? madeAt(side, before.hook, after.hook), by, side, from, to));
     }
   }
   for (const n of natSteps) {
@@ -77,6 +77,14 @@ function unseenTarget(nat: RuleNat, seen: Sighting['packet'] | undefined, side: 
   if (nat.prefix !== true || nat.to === null || seen === undefined || addr === undefined) return nat.to;
   const mapped = mapPrefix(addr, nat.to);
   return mapped === null ? nat.to : endpoint(mapped, side === 'dst' ? seen.dport : seen.sport);
+}
+
+/**
+ * Where a change no rule made happened: at the earlier sighting's hook, but a source changed between output and
+ * prerouting (looped back over lo) was changed by conntrack at postrouting, after its chains.
+ */
+function madeAt(side: Side, before: Hook, after: Hook): Hook {
+  return side === 'src' && before === 'output' && after === 'prerouting' ? 'postrouting' : before;
 }
 
 /** Whether any sighting shows other addresses or ports than the one before it. */

@@ -1,0 +1,66 @@
+// A packet this host sends to itself leaves through lo and comes back in at prerouting: one skb, one packet. nft and
+// xtables-monitor trace the way back under a new id, and kernel-log lines coming in look like another packet's; the
+// way back continues the trace that sent it when its headers are the ones it left with (but for the source conntrack
+// may give back after the last chain), and nothing else could be it. Pure; no I/O.
+import type { PacketInfo } from '../model/packet.js';
+import type { TraceBuilder } from './builder.js';
+
+/**
+ * Whether trace b sent its packet out through lo and saw nothing since: sent by this host (first seen at output),
+ * last at output or postrouting (a base chain of known hook), not stopped there, and `last` (its last headers) going
+ * out on lo or to a loopback address (an output route to one is always lo's; the out interface shown before a
+ * REDIRECT rerouted the packet is the old one).
+ */
+export function sentOverLo(b: TraceBuilder, last: PacketInfo | null | undefined): boolean {
+  if (b.done || b.closed || (b.hook !== 'output' && b.hook !== 'postrouting') || b.baseHook !== b.hook) return false;
+  if (last == null || b.sightings[0]?.hook !== 'output') return false;
+  return last.oif === 'lo' || isLoopback(last.dst);
+}
+
+/**
+ * Whether `back`, coming in on lo, is the packet `sent` left with: same version, protocol, length, destination, IPv4
+ * id or IPv6 flow label, TTL, TCP sequence and flags, ICMP fields (each where both show it). The source may differ:
+ * conntrack rewrites it after the last chain at postrouting (a reply from a REDIRECT's proxy gets the address the
+ * client sent to back), and nothing else changes on the way.
+ */
+export function sameAsSent(sent: PacketInfo, back: PacketInfo): boolean {
+  if (back.iif !== 'lo' || sent.ipVersion === undefined || sent.ipVersion !== back.ipVersion) return false;
+  if (sent.len === undefined || sent.len !== back.len || sent.proto !== back.proto) return false;
+  if (sent.dst === undefined || sent.dst !== back.dst || sent.dport !== back.dport) return false;
+  if (sent.ipId !== back.ipId || sent.flowLabel !== back.flowLabel) return false;
+  if (!shownEqual(sent.tcpSeq, back.tcpSeq) || !shownEqual(sent.ttl, back.ttl)) return false;
+  if (!sameFlags(sent.tcpFlags, back.tcpFlags)) return false;
+  if (!shownEqual(sent.icmpType, back.icmpType) || !shownEqual(sent.icmpCode, back.icmpCode)) return false;
+  if (!shownEqual(sent.icmpId, back.icmpId) || !shownEqual(sent.icmpSeq, back.icmpSeq)) return false;
+  const a = sent.inner;
+  const b = back.inner;
+  // An ICMP error: the packet it quotes too.
+  if (a === undefined || b === undefined) return a === b;
+  return a.src === b.src && a.dst === b.dst && a.sport === b.sport && a.dport === b.dport;
+}
+
+/**
+ * Whether the headers tell this packet from the next one of its flow: a non-zero IPv4 id or IPv6 flow label, or a
+ * TCP sequence number. Without (a SYN-ACK's or a reset's IPv4 id 0, no flow label), only the order of events does:
+ * the way back must come right after the way out.
+ */
+export function identified(p: PacketInfo): boolean {
+  return !!p.ipId || !!p.flowLabel || p.tcpSeq !== undefined;
+}
+
+/** Equal, or not shown on one side. */
+function shownEqual(a: number | undefined, b: number | undefined): boolean {
+  return a === undefined || b === undefined || a === b;
+}
+
+function sameFlags(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** 127.0.0.0/8 or ::1 (addresses are normalised: IPv6 compressed, lower case). */
+function isLoopback(ip: string | undefined): boolean {
+  return ip !== undefined && (ip.startsWith('127.') || ip === '::1');
+}
