@@ -59,8 +59,8 @@ describe('the REDIRECTed SYN (O1: 10.24.2.1:24511 -> 10.24.2.2:9000, to the prox
     expect(t.explanation).toBe(
       'accepted by rule 1 of filter/INPUT (-A INPUT -i lo -j ACCEPT), after REDIRECT 10.24.2.2:9000 -> 127.0.0.1:15001 in output',
     );
-    // The packet as it was sent; the deciding chain compared it as it came in.
-    expect(t.packet).toMatchObject({ src: '10.24.2.1', dst: '10.24.2.2', dport: 9000, oif: 'rv24p1' });
+    // The packet as it was sent, leaving by lo after the REDIRECT rerouted it (its route was rv24p1 before).
+    expect(t.packet).toMatchObject({ src: '10.24.2.1', dst: '10.24.2.2', dport: 9000, oif: 'lo' });
     expect(t.packet.iif).toBeUndefined();
   });
 
