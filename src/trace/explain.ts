@@ -3,7 +3,7 @@ import type { Dialect, Hook } from '../model/common.js';
 import type { RuleIndex } from '../model/ruleset.js';
 import type { FinalVerdict, NatRewrite, StepRule, TraceStep } from '../model/trace.js';
 import { pathSteps } from '../explain/why.js';
-import { byConntrack, natTargetText } from './nat.js';
+import { mappingNote, natTargetText } from './nat.js';
 
 const PAST: Record<FinalVerdict['action'], string> = {
   accept: 'accepted',
@@ -128,8 +128,14 @@ export function tproxyWords(steps: readonly TraceStep[]): string {
 }
 
 /** The end of the sentence: the packet's NAT, its Kubernetes service, the closest near miss ('' for none). */
-export function explainTail(nat: readonly NatRewrite[], extra: ExplainExtra, steps: readonly TraceStep[]): string {
-  const natText = nat.length > 0 ? `, after ${nat.map((n) => describeNat(n, steps)).join(' and ')}` : '';
+export function explainTail(
+  nat: readonly NatRewrite[],
+  extra: ExplainExtra,
+  steps: readonly TraceStep[],
+  /** The packet opens a TCP connection, in the kernel log (nat.ts mappingNote). */
+  opening = false,
+): string {
+  const natText = nat.length > 0 ? `, after ${nat.map((n) => describeNat(n, steps, opening)).join(' and ')}` : '';
   return `${natText}${extra.kube === null ? '' : `, ${extra.kube}`}${extra.closest === null ? '' : `; closest: ${extra.closest}`}`;
 }
 
@@ -138,8 +144,8 @@ export function inHook(hook: Hook): string {
   return hook === 'unknown' ? '' : ` in ${hook}`;
 }
 
-function describeNat(n: NatRewrite, steps: readonly TraceStep[]): string {
-  const how = byConntrack(n, steps) ? ' (existing conntrack mapping)' : '';
+function describeNat(n: NatRewrite, steps: readonly TraceStep[], opening: boolean): string {
+  const how = mappingNote(n, steps, opening);
   return `${n.kind.toUpperCase()} ${n.from} -> ${natTargetText(n)}${inHook(n.hook)}${how}`;
 }
 

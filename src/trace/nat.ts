@@ -127,6 +127,27 @@ export function natTargetText(n: NatRewrite): string {
 }
 
 /**
+ * Words for a rewrite no traced rule made (see byConntrack), '' for one a rule made. `opening`: the packet opens a
+ * TCP connection and the reader is the kernel log, where no nftables nat chain shows: for such a SYN an existing
+ * mapping is a retransmission's, and a nat chain the log cannot show is as likely.
+ */
+export function mappingNote(n: NatRewrite, steps: readonly TraceStep[], opening: boolean): string {
+  if (!byConntrack(n, steps)) return '';
+  return opening
+    ? ' (no rule the trace shows: an nftables nat chain the kernel log cannot show, or the mapping of an earlier SYN)'
+    : ' (existing conntrack mapping)';
+}
+
+/** A kernel-log packet that opens a TCP connection (a SYN without ACK): see mappingNote. */
+export function opensInKernelLog(t: {
+  readonly backend: string;
+  readonly packet: { readonly tcpFlags?: readonly string[] };
+}): boolean {
+  const f = t.packet.tcpFlags;
+  return t.backend === 'kernlog' && f !== undefined && f.includes('SYN') && !f.includes('ACK');
+}
+
+/**
  * Whether a rewrite was conntrack applying a connection's existing mapping (a later packet, or a reply): no nat
  * rule is known for it and the packet met no nat chain in that hook. A rewrite with a nat chain in its hook but no
  * rule known (kernel-log lines without a ruleset) was made there, by a rule of that chain.

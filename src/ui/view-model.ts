@@ -7,7 +7,7 @@ import { kubeText } from '../explain/describe.js';
 import { chainOwner } from '../explain/owner.js';
 import { endpoint } from '../trace/address.js';
 import { inHook } from '../trace/explain.js';
-import { byConntrack, natTargetText } from '../trace/nat.js';
+import { mappingNote, natTargetText, opensInKernelLog } from '../trace/nat.js';
 
 /** How a verdict is coloured: accept green, drop and reject red, anything else yellow. */
 export type Tone = 'good' | 'bad' | 'other' | 'plain';
@@ -65,13 +65,11 @@ export function countersText(rule: StepRule | null): string {
 }
 
 /** `DNAT 10.96.0.10:80 -> 10.66.2.2:80 in prerouting by nat/KUBE-SEP-X rule 1`. */
-export function natText(n: NatRewrite, steps: readonly TraceStep[]): string {
+export function natText(n: NatRewrite, t: Trace): string {
   const by =
     n.chain !== null
       ? ` by ${n.table}/${n.chain}${n.rule?.position != null ? ` rule ${n.rule.position}` : ''}`
-      : byConntrack(n, steps)
-        ? ' (existing conntrack mapping)'
-        : ' by a rule of the nat table';
+      : mappingNote(n, t.steps, opensInKernelLog(t)) || ' by a rule of the nat table';
   return `${n.kind.toUpperCase()} ${n.from} -> ${natTargetText(n)}${inHook(n.hook)}${by}`;
 }
 

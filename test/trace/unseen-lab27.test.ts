@@ -124,6 +124,20 @@ describe('kernel log (iptables-legacy) while native nft tables also filter', () 
     expect(tally(traces, (t) => t.verdict.action)).toEqual({ accept: 36, reject: 3, unknown: 2 });
   });
 
+  it('a SYN DNATed by a rule the kernel log cannot show (netavark’s) is not said to have an existing mapping', () => {
+    const t = replay('c3-dmesg-trace.txt', ...dumps).traces.find((x) => x.id === 'k28')!;
+    expect(t.nat).toMatchObject([{ kind: 'dnat', from: '10.27.1.1:9090', to: '10.27.89.2:80', rule: null }]);
+    expect(t.explanation).toContain(
+      'DNAT 10.27.1.1:9090 -> 10.27.89.2:80 in prerouting (no rule the trace shows: an nftables nat chain the kernel log cannot show, or the mapping of an earlier SYN)',
+    );
+    // The connection's later packets have its mapping.
+    const later = replay('c3-dmesg-trace.txt', ...dumps).traces.filter(
+      (x) => x.packet.dport === 9090 && x.packet.tcpFlags?.includes('ACK'),
+    );
+    expect(later.length).toBeGreaterThan(0);
+    for (const x of later) expect(x.explanation).toContain('in prerouting (existing conntrack mapping)');
+  });
+
   it('with the native dump too: short of admin/forward, which the kernel log cannot show', () => {
     const t = replay('c3-dmesg-trace.txt', ...dumps, 'c3-ruleset-native.nft.txt').traces.find((x) => x.id === 'k26')!;
     expect(t.verdict.action).toBe('unknown');

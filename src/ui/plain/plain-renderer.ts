@@ -87,7 +87,7 @@ export function formatTrace(t: Trace, c: Colors): string {
       lines.push(`    ${where} ${label} ${verdict}${text}${counters ? ` ${c.dim(counters)}` : ''}`);
     }
   }
-  for (const n of t.nat) lines.push(`  ${c.magenta('nat')}: ${natText(n, t.steps)}`);
+  for (const n of t.nat) lines.push(`  ${c.magenta('nat')}: ${natText(n, t)}`);
   const action = tone(c, verdictTone(t.verdict.action), t.verdict.action.toUpperCase());
   lines.push(`  ${c.bold('verdict')}: ${action}: ${t.explanation}`);
   lines.push(...whyLines(t, c));

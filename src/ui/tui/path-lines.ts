@@ -5,7 +5,7 @@ import { countersText, flowText, interfacesText, stepsByHook, stepVerdictText, v
 import { toneStyle } from './list-row.js';
 import { fit, seg, whole, width, type Glyphs, type Line } from './style.js';
 import { whyLines } from './why-lines.js';
-import { byConntrack, natTargetText } from '../../trace/nat.js';
+import { mappingNote, natTargetText, opensInKernelLog } from '../../trace/nat.js';
 import { wrapLine } from './wrap.js';
 
 export interface PathOptions {
@@ -77,8 +77,8 @@ function stepLabel(s: TraceStep): string {
   return 'rule';
 }
 
-function natLine(n: NatRewrite, indent: number, o: PathOptions, steps: readonly TraceStep[]): Line[] {
-  const how = byConntrack(n, steps) ? '  (existing conntrack mapping)' : '';
+function natLine(n: NatRewrite, indent: number, o: PathOptions, t: Trace): Line[] {
+  const how = mappingNote(n, t.steps, opensInKernelLog(t)).replace(' (', '  (');
   return wrapLine(
     [seg(' '.repeat(indent)), seg(`${o.glyphs.arrow} ${natSummary(n)}`, 'nat'), seg(how, 'dim')],
     o.cols,
@@ -121,17 +121,17 @@ export function pathLines(t: Trace, o: PathOptions): Line[] {
         chainAt + 2,
       );
       if (s.rule?.text) push([seg(' '.repeat(chainAt + 2)), seg(s.rule.text, 'dim')], chainAt + 4);
-      for (const n of nat.byStep.get(index) ?? []) out.push(...natLine(n, chainAt + 2, o, t.steps));
+      for (const n of nat.byStep.get(index) ?? []) out.push(...natLine(n, chainAt + 2, o, t));
       prevTable = s.table;
       prevOwner = s.owner ?? null;
       index++;
     }
-    for (const n of nat.byHook.get(group.hook) ?? []) out.push(...natLine(n, 4, o, t.steps));
+    for (const n of nat.byHook.get(group.hook) ?? []) out.push(...natLine(n, 4, o, t));
     nat.byHook.delete(group.hook);
     prevHook = group.hook;
   }
   if (t.steps.length === 0) out.push([seg('no table or chain was traced for this packet', 'dim')]);
-  for (const n of nat.rest) out.push(...natLine(n, 2, o, t.steps));
+  for (const n of nat.rest) out.push(...natLine(n, 2, o, t));
   out.push([]);
   const action = t.verdict.action.toUpperCase();
   push([seg('verdict ', 'title'), seg(action, toneStyle(verdictTone(t.verdict.action))), seg(`  ${t.explanation}`)], 2);
