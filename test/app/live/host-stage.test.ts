@@ -30,6 +30,26 @@ const nothing = (t: Trace, d: KernelDrop | null): HostResult => ({
   explanation: t.explanation,
 });
 
+/** The reason of the drop the stage gives trace t, when the only drop read is `reason` at `at`. */
+async function dropGiven(
+  t: Trace,
+  reason: string,
+  at: number,
+  seen: { first: number; last: number },
+): Promise<string | null> {
+  const ring = new DropRing();
+  ring.push(drop(reason), at);
+  const out: Trace[] = [];
+  const stage = new HostStage(
+    ring,
+    (x, d) => Promise.resolve(nothing(x, d)),
+    (x) => out.push(x),
+  );
+  stage.push(t, t, seen);
+  await stage.drain();
+  return out[0]?.host?.kernelDrop?.reason ?? null;
+}
+
 describe('HostStage', () => {
   it('keeps the order of the traces even when a later diagnosis finishes first', async () => {
     const out: string[] = [];
@@ -68,39 +88,15 @@ describe('HostStage', () => {
   });
 
   it('a packet that went all the way through gets only a specific drop dated right at it', async () => {
-    const run = async (reason: string, at: number): Promise<string | null> => {
-      const ring = new DropRing();
-      ring.push(drop(reason), at);
-      const out: Trace[] = [];
-      const stage = new HostStage(
-        ring,
-        (t, d) => Promise.resolve(nothing(t, d)),
-        (t) => out.push(t),
-      );
-      stage.push(through('y'), through('y'), { first: 1000, last: 1001 });
-      await stage.drain();
-      return out[0]?.host?.kernelDrop?.reason ?? null;
-    };
-    expect(await run('NEIGH_FAILED', 1003)).toBe('NEIGH_FAILED');
-    expect(await run('NEIGH_FAILED', 800)).toBeNull(); // 200 ms before: another packet's
-    expect(await run('NOT_SPECIFIED', 1000)).toBeNull(); // says nothing about this one
+    const seen = { first: 1000, last: 1001 };
+    expect(await dropGiven(through('y'), 'NEIGH_FAILED', 1003, seen)).toBe('NEIGH_FAILED');
+    expect(await dropGiven(through('y'), 'NEIGH_FAILED', 800, seen)).toBeNull(); // 200 ms before: another packet's
+    expect(await dropGiven(through('y'), 'NOT_SPECIFIED', 1000, seen)).toBeNull(); // says nothing about this one
   });
 
   it('a packet netfilter let out of postrouting is never given a NETFILTER_DROP (lab 27: a hairpin’s ICMP redirect)', async () => {
     const out = (t: Trace): Trace => ({ ...t, steps: [...t.steps, step('postrouting', 'post', 'accept', 'accept')] });
-    const run = async (t: Trace): Promise<string | null> => {
-      const ring = new DropRing();
-      ring.push(drop('NETFILTER_DROP'), 1001);
-      const got: Trace[] = [];
-      const stage = new HostStage(
-        ring,
-        (x, d) => Promise.resolve(nothing(x, d)),
-        (x) => got.push(x),
-      );
-      stage.push(t, t, { first: 1000, last: 1002 });
-      await stage.drain();
-      return got[0]?.host?.kernelDrop?.reason ?? null;
-    };
+    const run = (t: Trace): Promise<string | null> => dropGiven(t, 'NETFILTER_DROP', 1001, { first: 1000, last: 1002 });
     expect(await run(out(through('h')))).toBeNull();
     // The kernel log shows iptables-legacy's chains only: an nft chain after them may have dropped it.
     expect(await run({ ...out(through('k')), backend: 'kernlog' })).toBe('NETFILTER_DROP');
