@@ -49,7 +49,7 @@ export function explainHead(
   backend: Dialect,
   /** Undecided because the trace ends short of these chains (`b/fwd_b at forward`), which the packet must meet. */
   shortOf: string | null = null,
-  /** A rule of another table at the same hook that accepted the packet before the deciding policy (-1: none). */
+  /** A rule of another table at the same hook that accepted the packet before the deciding step (-1: none). */
   alsoBy = -1,
   /** The ruleset given, if any: what an undecided kernel-log trace needs is said against it. */
   index?: RuleIndex,
@@ -59,12 +59,18 @@ export function explainHead(
   const where = steps[decided] ? tableChain(steps, decided) : `${verdict.table ?? '?'}/${verdict.chain ?? '?'}`;
   if (verdict.action === 'unknown') return undecided(steps, backend, shortOf, index, unshown);
   const how = PAST[verdict.action];
+  const also = steps[alsoBy] === undefined ? null : alsoBy;
+  // What the other table did, said after a drop: it accepted, but both tables must let the packet through.
+  const overruled =
+    also === null
+      ? ''
+      : `, though ${ruleLabel(steps[also]!.rule)} of ${tableChain(steps, also)} accepted it (both tables must)`;
   if (verdict.by === 'policy') {
     const policy = verdict.action.toUpperCase();
-    const why = verdict.action === 'drop' ? ': no rule accepted it' : '';
-    if (steps[alsoBy] !== undefined)
-      return `${how} by ${ruleWords(steps, alsoBy)}, and by the ${policy} policy of ${where}`;
-    return `${how} by the ${policy} policy of ${where}${why}`;
+    if (also !== null && verdict.action === 'accept')
+      return `${how} by ${ruleWords(steps, also)}, and by the ${policy} policy of ${where}`;
+    const why = verdict.action === 'drop' ? `: no rule ${also === null ? '' : 'of it '}accepted it` : '';
+    return `${how} by the ${policy} policy of ${where}${why}${overruled}`;
   }
   const queued = steps[decided]?.verdict === 'queue' ? queueBypass(steps[decided].rule?.text) : undefined;
   if (queued !== undefined && verdict.action === 'accept') {
@@ -80,7 +86,9 @@ export function explainHead(
         : ', or nothing listens';
     return `queued to userspace by ${ruleWords(steps, decided)}, and not seen again: its listener dropped or kept it${why}`;
   }
-  return `${how} by ${ruleWords(steps, decided)}`;
+  if (also !== null && verdict.action === 'accept')
+    return `${how} by ${ruleWords(steps, also)}, and by ${ruleWords(steps, decided)}`;
+  return `${how} by ${ruleWords(steps, decided)}${also === null ? '' : overruled}`;
 }
 
 /** Whether a queueing rule lets packets through when nothing listens (`--queue-bypass`, nft `bypass`); null: text unknown. */

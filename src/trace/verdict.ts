@@ -70,12 +70,12 @@ function acceptWeight(s: TraceStep, i: number, weigh: AcceptWeight): ReturnType<
 }
 
 /**
- * When a policy accepted the packet (step `decided`), a rule of another table at the same hook that accepted it
- * first (two filtering tables on one hook: both must let it through, and the rule is what let it); -1 for none.
+ * A rule of another table at the deciding step's hook that accepted the packet before it (two filtering tables on
+ * one hook: both must let it through, so both are named; a later drop overrides that accept); -1 for none.
  */
 export function earlierAccept(steps: readonly TraceStep[], decided: number, weigh: AcceptWeight = COUNTS): number {
   const d = steps[decided];
-  if (d?.kind !== 'policy' || d.verdict !== 'accept') return -1;
+  if (d === undefined) return -1;
   for (let i = decided - 1; i >= 0; i--) {
     const s = steps[i]!;
     if (s.hook !== d.hook) return -1;

@@ -52,6 +52,17 @@ describe('nft monitor trace of native and iptables-nft tables at once', () => {
     );
   });
 
+  it('two filtering tables at one hook: both accepts are named, and a drop says the other table had accepted', () => {
+    const c4 = replay('c4-nft-monitor-trace.txt', 'c4-ruleset.nft.txt').traces.find((x) => x.id === '724df634')!;
+    expect(c4.explanation).toMatch(
+      /^accepted by rule 2 of admin\/forward \(.*\), and by rule 1 of filter\/LIBVIRT_FWO \(.*\), reached from FORWARD rule 4, after MASQUERADE/,
+    );
+    const drop = replay('c1-nft-monitor-trace.txt', 'c1-ruleset.nft.txt').traces.find((x) => x.id === 'c074023e')!;
+    expect(drop.explanation).toMatch(
+      /^dropped by the DROP policy of admin\/forward: no rule of it accepted it, though rule 1 of filter\/LIBVIRT_FWO accepted it \(both tables must\); closest: rule 2 would accept tcp dport 5000/,
+    );
+  });
+
   it('each tool’s chains are its own', () => {
     const owners = new Map<string, string | null>();
     for (const t of replay('c1-nft-monitor-trace.txt', 'c1-ruleset.nft.txt').traces)
