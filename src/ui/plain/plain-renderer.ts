@@ -76,10 +76,13 @@ export function formatTrace(t: Trace, c: Colors): string {
   const lines: string[] = [];
   const time = t.time ? `  ${c.dim(t.time)}` : '';
   lines.push(`${c.bold(`trace ${t.id}`)}  ${flowText(t.packet)}  ${interfacesText(t)}${time}`);
+  // One column for the whole block, wide enough for its longest chain name (CNI's `nat/CNI-DN-abc123def4567890`).
+  let width = 22;
+  for (const s of t.steps) width = Math.max(width, s.table.length + 1 + s.chain.length);
   for (const group of stepsByHook(t)) {
     lines.push(`  ${c.cyan(group.hook)}`);
     for (const s of group.steps) {
-      const where = `${s.table}/${s.chain}`.padEnd(22);
+      const where = `${s.table}/${s.chain}`.padEnd(width);
       const label = stepLabel(s).padEnd(8);
       const verdict = tone(c, verdictTone(s.verdict), stepVerdictText(s));
       const text = s.rule?.text ? `  ${c.dim(s.rule.text)}` : '';
