@@ -4,7 +4,7 @@ import type { RuleNat } from '../model/ruleset.js';
 import type { NatRewrite, TraceStep } from '../model/trace.js';
 import { endpoint } from './address.js';
 import type { Sighting } from './builder.js';
-import { mapPrefix } from './prefix-map.js';
+import { mapAddress, mapPrefix } from './prefix-map.js';
 
 type Side = 'dst' | 'src';
 const sideOf = (kind: RuleNat['kind']): Side => (kind === 'dnat' || kind === 'redirect' ? 'dst' : 'src');
@@ -69,14 +69,20 @@ export function findNat(
 }
 
 /**
- * What a rewrite no later chain saw made of the packet: the rule's target as written, or for a 1:1 prefix map
- * (NETMAP, nft `prefix to`) the address it maps this one to, with the port kept.
+ * What a rewrite no later chain saw made of the packet: the rule's target as written; for a 1:1 prefix map (NETMAP,
+ * nft `prefix to`) the address it maps this one to, with the port kept; for nft's map keyed by the address the value
+ * of its element. A map the packet's address does not look up (numgen, jhash, a concatenation) gives null: its text
+ * is no address.
  */
 function unseenTarget(nat: RuleNat, seen: Sighting['packet'] | undefined, side: Side): string | null {
   const addr = seen?.[side];
-  if (nat.prefix !== true || nat.to === null || seen === undefined || addr === undefined) return nat.to;
-  const mapped = mapPrefix(addr, nat.to);
-  return mapped === null ? nat.to : endpoint(mapped, side === 'dst' ? seen.dport : seen.sport);
+  const to = nat.to;
+  if (to === null || seen === undefined || addr === undefined) return to;
+  if (nat.prefix === true) {
+    const mapped = mapPrefix(addr, to);
+    return mapped === null ? to : endpoint(mapped, side === 'dst' ? seen.dport : seen.sport);
+  }
+  return /\bmap\b/.test(to) ? mapAddress(addr, to) : to;
 }
 
 /**

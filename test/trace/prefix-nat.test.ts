@@ -1,6 +1,6 @@
 // 1:1 prefix NAT (NETMAP, nft `prefix to`): the address a packet is mapped to, and the NAT named in rule texts.
 import { describe, expect, it } from 'vitest';
-import { mapPrefix } from '../../src/trace/prefix-map.js';
+import { mapAddress, mapPrefix } from '../../src/trace/prefix-map.js';
 import { natAtHook, natFromRuleText } from '../../src/trace/rule-nat.js';
 
 describe('mapPrefix', () => {
@@ -23,6 +23,26 @@ describe('mapPrefix', () => {
     ['not-an-ip', '10.0.0.0/8'],
   ])('%s under %s: none', (addr, target) => {
     expect(mapPrefix(addr, target)).toBeNull();
+  });
+});
+
+describe('mapAddress (nft NAT through a map keyed by the address)', () => {
+  it.each([
+    ['10.29.1.2', 'ip saddr map { 10.29.1.0/24 : 10.29.8.1 }', '10.29.8.1'],
+    ['10.29.1.2', 'ip saddr map { 10.29.0.0/24 : 10.29.8.9, 10.29.1.2 : 10.29.8.2 }', '10.29.8.2'],
+    ['10.29.9.1', 'ip daddr map { 10.29.9.1 : 10.29.2.2 . 8080 }', '10.29.2.2:8080'],
+    ['fd29:1::2', 'ip6 saddr map { fd29:1::/64 : fd29:8::1 }', 'fd29:8::1'],
+  ])('%s through %s is %s', (addr, map, want) => {
+    expect(mapAddress(addr, map)).toBe(want);
+  });
+
+  it.each([
+    ['10.29.7.2', 'ip saddr map { 10.29.1.0/24 : 10.29.8.1 }'],
+    ['10.29.1.2', 'numgen inc mod 3 map { 0 : 10.29.2.2, 1 : 10.29.2.3, 2 : 10.29.2.4 }'],
+    ['10.29.1.2', 'jhash ip saddr mod 2 map { 0 : 10.29.2.2, 1 : 10.29.2.3 }'],
+    ['10.29.9.1', 'ip daddr . tcp dport map { 10.29.9.1 . 80 : 10.29.2.2 . 8080 }'],
+  ])('%s through %s: not known from the address', (addr, map) => {
+    expect(mapAddress(addr, map)).toBeNull();
   });
 });
 
