@@ -2,7 +2,7 @@
 // `kube-proxy` nftables table), docker (DOCKER* chains; DOCKER-USER is the user's, created by docker),
 // firewalld (its `firewalld` table), ufw (ufw-* / ufw6-* chains), libvirt (LIBVIRT_* chains, its
 // `libvirt_network` table), CNI plugins (CNI-* chains), podman's netavark (its `netavark` table, NETAVARK-*
-// chains), fwtrace (its own tables and trace rules). Chain names are compared without case: hand-translated nft rulesets lower-case them. Pure; no I/O.
+// chains), Calico (cali-* chains), fwtrace (its own tables and trace rules). Chain names are compared without case: hand-translated nft rulesets lower-case them. Pure; no I/O.
 import type { Owner, TraceStep } from '../model/trace.js';
 
 const DOCKER_CHAINS = new Set([
@@ -33,6 +33,7 @@ export function chainOwner(table: string, chain: string): Owner | null {
   if (upper.startsWith('LIBVIRT_')) return 'libvirt';
   if (upper.startsWith('CNI-')) return 'cni';
   if (upper.startsWith('NETAVARK-')) return 'podman';
+  if (upper.startsWith('CALI-')) return 'calico';
   return null;
 }
 

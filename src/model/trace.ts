@@ -14,7 +14,16 @@ export interface StepRule {
 
 /** The component that made a chain or rule (by its names); null when it is the user's own. */
 export type Owner =
-  'kube-proxy' | 'docker' | 'docker (user chain)' | 'firewalld' | 'ufw' | 'libvirt' | 'cni' | 'podman' | 'fwtrace';
+  | 'kube-proxy'
+  | 'docker'
+  | 'docker (user chain)'
+  | 'firewalld'
+  | 'ufw'
+  | 'libvirt'
+  | 'cni'
+  | 'podman'
+  | 'calico'
+  | 'fwtrace';
 
 /** One table/chain/rule the packet passed through. */
 export interface TraceStep {

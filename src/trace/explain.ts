@@ -3,6 +3,7 @@ import type { Dialect, Hook } from '../model/common.js';
 import type { RuleIndex } from '../model/ruleset.js';
 import type { FinalVerdict, NatRewrite, StepRule, TraceStep } from '../model/trace.js';
 import { pathSteps } from '../explain/why.js';
+import { markSetter } from './mark-setter.js';
 import { mappingNote, natTargetText } from './nat.js';
 
 const PAST: Record<FinalVerdict['action'], string> = {
@@ -114,6 +115,17 @@ function tableChain(steps: readonly TraceStep[], i: number): string {
   const s = steps[i]!;
   const twin = steps.some((o) => o.table === s.table && o.family !== s.family);
   return `${twin ? `${s.family} ` : ''}${s.table}/${s.chain}`;
+}
+
+/**
+ * `, on the mark set by rule 1 of filter/cali-pi-X (...)` when the deciding rule tests a mark a rule on the path set
+ * (Calico, Istio, kube-proxy's masquerade mark): that rule is what really chose the packet's fate; '' otherwise.
+ */
+export function markWords(steps: readonly TraceStep[], decided: number): string {
+  const i = markSetter(steps, decided);
+  if (i < 0) return '';
+  const text = steps[i]!.rule?.text;
+  return `, on the mark set by ${ruleLabel(steps[i]!.rule)} of ${tableChain(steps, i)}${text ? ` (${text})` : ''}`;
 }
 
 const TPROXY = /(?:-j TPROXY\b.*?--on-port (\d+)|\btproxy (?:ip6? )?to (\S+))/;

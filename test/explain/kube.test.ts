@@ -208,6 +208,8 @@ describe('chainOwner on real rulesets', () => {
     ['netavark', 'nv_2f259bab_10_27_89_0_nm24_dnat', 'podman'],
     ['netavark', 'POSTROUTING', 'podman'],
     ['nat', 'NETAVARK-HOSTPORT-DNAT', 'podman'],
+    ['filter', 'cali-tw-cali0a0a0a0a0a0', 'calico'],
+    ['raw', 'cali-PREROUTING', 'calico'],
     ['filter', 'DOCKERISH', null],
     ['filter', 'INPUT', null],
   ])('%s/%s → %s', (table, chain, owner) => {
