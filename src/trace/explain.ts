@@ -57,8 +57,14 @@ export function explainHead(
   /** The chains it is short of are nftables chains, which the reader (the kernel log) cannot show. */
   unshown = false,
 ): string {
-  const where = steps[decided] ? tableChain(steps, decided) : `${verdict.table ?? '?'}/${verdict.chain ?? '?'}`;
   if (verdict.action === 'unknown') return undecided(steps, backend, shortOf, index, unshown);
+  const tproxy = verdict.action === 'accept' ? tproxyWords(steps) : '';
+  return `${decision(verdict, steps, decided, alsoBy)}${markWords(steps, decided)}${tproxy}`;
+}
+
+/** `accepted by rule 3 of filter/INPUT (...), reached from ...`: who decided, and how. */
+function decision(verdict: FinalVerdict, steps: readonly TraceStep[], decided: number, alsoBy: number): string {
+  const where = steps[decided] ? tableChain(steps, decided) : `${verdict.table ?? '?'}/${verdict.chain ?? '?'}`;
   const how = PAST[verdict.action];
   const also = steps[alsoBy] === undefined ? null : alsoBy;
   // What the other table did, said after a drop: it accepted, but both tables must let the packet through.
@@ -89,7 +95,7 @@ export function explainHead(
   }
   if (also !== null && verdict.action === 'accept')
     return `${how} by ${ruleWords(steps, also)}, and by ${ruleWords(steps, decided)}`;
-  return `${how} by ${ruleWords(steps, decided)}${also === null ? '' : overruled}`;
+  return `${how} by ${ruleWords(steps, decided)}${overruled}`;
 }
 
 /** Whether a queueing rule lets packets through when nothing listens (`--queue-bypass`, nft `bypass`); null: text unknown. */
@@ -121,7 +127,7 @@ function tableChain(steps: readonly TraceStep[], i: number): string {
  * `, on the mark set by rule 1 of filter/cali-pi-X (...)` when the deciding rule tests a mark a rule on the path set
  * (Calico, Istio, kube-proxy's masquerade mark): that rule is what really chose the packet's fate; '' otherwise.
  */
-export function markWords(steps: readonly TraceStep[], decided: number): string {
+function markWords(steps: readonly TraceStep[], decided: number): string {
   const i = markSetter(steps, decided);
   if (i < 0) return '';
   const text = steps[i]!.rule?.text;
@@ -134,7 +140,7 @@ const TPROXY = /(?:-j TPROXY\b.*?--on-port (\d+)|\btproxy (?:ip6? )?to (\S+))/;
  * `, after TPROXY to :15099 in prerouting (mangle/PREROUTING rule 2)` when a TPROXY rule on the path diverted the
  * packet to a local socket (no header changes: nat[] cannot show it); '' otherwise.
  */
-export function tproxyWords(steps: readonly TraceStep[]): string {
+function tproxyWords(steps: readonly TraceStep[]): string {
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i]!;
     const m = s.kind === 'rule' && s.rule?.text != null ? TPROXY.exec(s.rule.text) : null;

@@ -9,7 +9,7 @@ import { kubePath, type KubePath } from '../explain/kube.js';
 import { stepOwner } from '../explain/owner.js';
 import { whyPath, type WhyPath } from '../explain/why.js';
 import { chainKey } from './correlate.js';
-import { explainHead, markWords, tproxyWords } from './explain.js';
+import { explainHead } from './explain.js';
 import { typeFromName } from '../ruleset/hooks.js';
 import { inferFromNext } from './kernlog-step.js';
 import { natStepIndexes } from './nat.js';
@@ -74,10 +74,7 @@ function workOut(node: PathNode, backend: Dialect, index: RuleIndex | undefined,
     ruleProto: protoFromRules(steps),
     why: whyPath(verdict, steps, decided, index),
     kube: kubePath(steps, index),
-    head:
-      explainHead(verdict, steps, decided, backend, shortOf, earlierAccept(steps, decided, weigh), index, unshown) +
-      (verdict.action === 'unknown' ? '' : markWords(steps, decided)) +
-      (verdict.action === 'accept' ? tproxyWords(steps) : ''),
+    head: explainHead(verdict, steps, decided, backend, shortOf, earlierAccept(steps, decided, weigh), index, unshown),
     unrouted: unroutedHint(steps, verdict, index, backend === 'kernlog'),
   };
 }
