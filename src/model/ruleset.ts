@@ -13,6 +13,11 @@ export interface RuleNat {
   readonly prefix?: boolean;
   /** NETMAP, whose side is the hook's: the destination in prerouting and output, the source elsewhere. */
   readonly sideByHook?: boolean;
+  /**
+   * A rewrite without conntrack's NAT (IPv6 prefix translation `-j DNPT`/`SNPT`, nft `ip daddr set`): the rule goes
+   * on (or accepts) as it would without it, and its chain is no nat chain.
+   */
+  readonly stateless?: boolean;
 }
 
 /** What a rule condition looks at (the fields fwtrace can compare with a packet, or `unknown`). */

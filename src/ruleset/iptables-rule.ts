@@ -186,6 +186,11 @@ function extensionEffect(name: string, args: ReadonlyMap<string, string>, chain:
   if (terminal !== undefined) return { action: terminal, target: null, nat: null };
   const kind = NAT_KINDS.get(name);
   if (kind !== undefined) return { action: 'accept', target: null, nat: { kind, to: natTo(kind, args) } };
+  // IPv6 prefix translation rewrites the address and goes on; the translated address is NPT's, not shown here.
+  if (name === 'DNPT' || name === 'SNPT') {
+    const nat = { kind: name === 'DNPT' ? 'dnat' : 'snat', to: null, stateless: true } as const;
+    return { action: 'continue', target: null, nat };
+  }
   if (name === 'NETMAP') {
     // NETMAP rewrites the destination in PREROUTING/OUTPUT and the source elsewhere (a user chain's: by its hook).
     const dnat = chain === 'PREROUTING' || chain === 'OUTPUT';

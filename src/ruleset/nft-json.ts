@@ -7,6 +7,8 @@ import type { Effect } from './iptables-rule.js';
 import { xtTargetEffect } from './iptables-rule.js';
 import { asList, compact, prop, renderExpr, single, str } from './nft-json-expr.js';
 import { nftJsonMatches } from './nft-json-matches.js';
+import { payloadRewrite } from './nft-rule.js';
+import { tokenizeNft } from './nft-tokens.js';
 import { ACTING_STATEMENTS, isPrefixNat, natAddress, renderStmt } from './nft-json-stmt.js';
 import type { RuleFields } from './snapshot-builder.js';
 import { SnapshotBuilder } from './snapshot-builder.js';
@@ -172,5 +174,9 @@ function effectOf(stmts: readonly unknown[]): Effect {
       effect = { action: 'accept', target: null, nat };
     } else if (k === 'xt' && prop(v, 'type') === 'target') effect = xtTargetEffect(str(prop(v, 'name')));
   }
-  return effect;
+  if (effect.nat !== null) return effect;
+  // `ip daddr set ...` statements: a stateless rewrite, read as the text listing's (nft-rule payloadRewrite).
+  const sets = stmts.filter((x) => single(x)?.[0] === 'mangle').map((x) => renderStmt(x));
+  const nat = sets.length === 0 ? null : payloadRewrite(tokenizeNft(sets.join(' ')));
+  return nat === null ? effect : { ...effect, nat };
 }

@@ -88,6 +88,35 @@ function findOutsideQuotes(text: string, re: RegExp): RegExpExecArray | null {
 
 /** The last verdict-like statement decides; a verdict map makes the rule's verdict data-dependent. */
 function ruleEffect(tokens: readonly string[]): Effect {
+  const effect = verdictEffect(tokens);
+  if (effect.nat !== null) return effect;
+  const nat = payloadRewrite(tokens);
+  return nat === null ? effect : { ...effect, nat };
+}
+
+/** `ip daddr set 10.0.0.2 tcp dport set 8080`: a stateless rewrite of one side (the destination's, if both). */
+export function payloadRewrite(tokens: readonly string[]): RuleNat | null {
+  let addr: { side: 'saddr' | 'daddr'; value: string } | null = null;
+  let port: { side: 'sport' | 'dport'; value: string } | null = null;
+  for (let i = 2; i + 1 < tokens.length; i++) {
+    if (tokens[i] !== 'set') continue;
+    const field = tokens[i - 1];
+    const proto = tokens[i - 2] ?? '';
+    const value = tokens[i + 1]!;
+    if ((field === 'saddr' || field === 'daddr') && (proto === 'ip' || proto === 'ip6'))
+      addr ??= { side: field, value };
+    if ((field === 'sport' || field === 'dport') && /^(?:tcp|udp|sctp|th)$/.test(proto))
+      port ??= { side: field, value };
+  }
+  const dst = addr?.side === 'daddr' || (addr === null && port?.side === 'dport');
+  const host = addr !== null && (addr.side === 'daddr') === dst ? addr.value : null;
+  const p = port !== null && (port.side === 'dport') === dst ? port.value : null;
+  if (host === null && p === null) return null;
+  const to = host === null ? `:${p}` : p === null ? host : host.includes(':') ? `[${host}]:${p}` : `${host}:${p}`;
+  return { kind: dst ? 'dnat' : 'snat', to, stateless: true };
+}
+
+function verdictEffect(tokens: readonly string[]): Effect {
   let effect: Effect = { action: 'continue', target: null, nat: null };
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] ?? '';

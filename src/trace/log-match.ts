@@ -22,7 +22,8 @@ export function headerScore(b: TraceBuilder, e: LogStep, hook: Hook): number {
   const agree = sameFields(was, p) + (was.inner && p.inner ? sameFields(was.inner, p.inner) : 0);
   const all = FIELDS + (was.inner && p.inner ? FIELDS : 0);
   if (agree === all) return EQUAL;
-  const natMayHaveRun = b.lastTable === 'nat' || hook !== b.hook || acrossOutputNat(b.lastTable, e.table, hook);
+  const natMayHaveRun =
+    b.lastTable === 'nat' || hook !== b.hook || acrossOutputNat(b.lastTable, e.table, hook) || rewroteLast(b);
   // NAT rewrites one side's address and port (an echo id too, which belongs to neither side: not looked at here).
   const oneSideKept = (was.src === p.src && was.sport === p.sport) || (was.dst === p.dst && was.dport === p.dport);
   return natMayHaveRun && oneSideKept ? agree : -1;
@@ -34,6 +35,15 @@ export function headerScore(b: TraceBuilder, e: LogStep, hook: Hook): number {
  */
 function acrossOutputNat(was: string, now: string, hook: Hook): boolean {
   return hook === 'output' && (was === 'raw' || was === 'mangle') && now !== 'raw' && now !== 'mangle';
+}
+
+/** Targets that rewrite addresses or ports without conntrack's NAT (IPv6 prefix translation) or with it. */
+const REWRITES = /\s-j\s+(?:DNPT|SNPT|NETMAP|DNAT|SNAT|REDIRECT|MASQUERADE)\b/;
+
+/** The trace's last line was a rule that rewrites the headers (`-j DNPT` in mangle): its next line shows them changed. */
+function rewroteLast(b: TraceBuilder): boolean {
+  const text = b.path.step?.rule?.text;
+  return text != null && REWRITES.test(text);
 }
 
 /** The header fields compared: src, dst, sport, dport, and the ICMP echo id (NAT remaps it like a port). */

@@ -21,7 +21,8 @@ export function natStepIndexes(steps: readonly TraceStep[], stepNat: readonly (R
   const out: number[] = [];
   stepNat.forEach((nat, index) => {
     const step = steps[index];
-    if (nat && step && step.verdict !== 'continue') out.push(index);
+    // A NAT target's rule accepts; one that only continued did not rewrite (a stateless rewrite goes on).
+    if (nat && step && (step.verdict !== 'continue' || nat.stateless === true)) out.push(index);
   });
   return out;
 }
@@ -51,9 +52,16 @@ export function findNat(
       ['dst', endpoint(before.packet.dst, before.packet.dport), endpoint(after.packet.dst, after.packet.dport)],
       ['src', endpoint(before.packet.src, before.packet.sport), endpoint(after.packet.src, after.packet.sport)],
     ];
+    // nft prints a chain's headers with its first event, after that rule ran: a stateless rewrite there shows already.
+    const chainEnd = sightings[i + 1]?.stepCount ?? steps.length;
     for (const [side, from, to] of sides) {
       if (from === to || before.packet[side] === undefined || after.packet[side] === undefined) continue;
-      const by = natSteps.find((n) => !n.used && sideOf(n.nat.kind) === side && n.index < after.stepCount);
+      const by = natSteps.find(
+        (n) =>
+          !n.used &&
+          sideOf(n.nat.kind) === side &&
+          (n.index < after.stepCount || (n.nat.stateless === true && n.index < chainEnd)),
+      );
       if (by) by.used = true;
       out.push(rewrite(by?.step.hook ?? madeAt(side, before.hook, after.hook), by, side, from, to));
     }
@@ -63,7 +71,10 @@ export function findNat(
     const seen = [...sightings].reverse().find((s) => s.stepCount <= n.index)?.packet;
     const side = sideOf(n.nat.kind);
     const from = seen ? endpoint(seen[side], side === 'dst' ? seen.dport : seen.sport) : '?';
-    out.push(rewrite(n.step.hook, n, side, from, unseenTarget(n.nat, seen, side)));
+    const to = unseenTarget(n.nat, seen, side);
+    // The headers seen already are the rewritten ones (nft's packet line of the rewriting chain): nothing to add.
+    if (to === from && n.nat.stateless === true) continue;
+    out.push(rewrite(n.step.hook, n, side, from, to));
   }
   return out;
 }
@@ -86,11 +97,14 @@ function unseenTarget(nat: RuleNat, seen: Sighting['packet'] | undefined, side: 
 }
 
 /**
- * Where a change no rule made happened: at the earlier sighting's hook, but a source changed between output and
- * prerouting (looped back over lo) was changed by conntrack at postrouting, after its chains.
+ * Where a change no rule made happened: conntrack rewrites a source at postrouting (or input), before the chains of
+ * higher priority there: first seen at postrouting, or between output and prerouting (looped back over lo), it was
+ * made at postrouting; first seen at input, at input. Anything else where it was seen before.
  */
 function madeAt(side: Side, before: Hook, after: Hook): Hook {
-  return side === 'src' && before === 'output' && after === 'prerouting' ? 'postrouting' : before;
+  if (side !== 'src') return before;
+  if (after === 'input' || after === 'postrouting') return after;
+  return before === 'output' && after === 'prerouting' ? 'postrouting' : before;
 }
 
 /** Whether any sighting shows other addresses or ports than the one before it. */

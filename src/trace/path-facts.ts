@@ -94,7 +94,7 @@ function acceptWeightOf(
   const key = (s: TraceStep): string => chainKey(s.family, s.table, s.chain);
   const natChains = new Set<string>();
   stepNat.forEach((nat, i) => {
-    if (nat !== null) natChains.add(key(steps[i]!));
+    if (nat !== null && nat.stateless !== true) natChains.add(key(steps[i]!));
   });
   return (i) => {
     const s = steps[i]!;

@@ -83,6 +83,32 @@ describe('natFromRuleText', () => {
     });
   });
 
+  it('stateless rewrites: IPv6 prefix translation and nft payload `set`', () => {
+    expect(
+      natFromRuleText('-6 -t mangle -A PREROUTING -d fd30:9::/64 -j DNPT --src-pfx fd30:9::/64 --dst-pfx fd30:2::/64'),
+    ).toEqual({ kind: 'dnat', to: null, stateless: true });
+    expect(
+      natFromRuleText('-A POSTROUTING -s fd30:2::/64 -j SNPT --src-pfx fd30:2::/64 --dst-pfx fd30:9::/64'),
+    ).toEqual({
+      kind: 'snat',
+      to: null,
+      stateless: true,
+    });
+    expect(
+      natFromRuleText(
+        'ip daddr 10.30.9.2 tcp dport 80 counter packets 0 bytes 0 notrack ip daddr set 10.30.2.2 tcp dport set 8080',
+      ),
+    ).toEqual({ kind: 'dnat', to: '10.30.2.2:8080', stateless: true });
+    expect(natFromRuleText('ip saddr 10.30.2.2 ip saddr set 10.30.9.2 tcp sport set 80 accept')).toEqual({
+      kind: 'snat',
+      to: '10.30.9.2:80',
+      stateless: true,
+    });
+    expect(natFromRuleText('ip6 daddr set fd30:2::2')).toEqual({ kind: 'dnat', to: 'fd30:2::2', stateless: true });
+    // Not an address or port: no rewrite of either side.
+    expect(natFromRuleText('ip dscp set cs1 ip ttl set 9 meta mark set 0x1')).toBeNull();
+  });
+
   it('other rules are untouched by the hook', () => {
     const dnat = natFromRuleText('dnat to 10.0.0.1:80');
     expect(natAtHook(dnat, 'postrouting')).toBe(dnat);
