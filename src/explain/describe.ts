@@ -2,6 +2,7 @@
 // 10.0.0.5/32, but this packet comes from 10.0.0.2") and a Kubernetes service in a few words. Pure; no I/O.
 import type { RuleMatch } from '../model/ruleset.js';
 import type { FailedCondition, KubeService, NearMiss, RuleRef } from '../model/trace.js';
+import { icmpTypeName } from '../ruleset/match-values.js';
 import { PORTS } from './compare.js';
 
 const NAT_STATUS: ReadonlySet<string> = new Set(['DNAT', 'SNAT']);
@@ -17,14 +18,17 @@ function ruleLabel(r: RuleRef): string {
 
 /** What a rule accepts, in words, from its comparable conditions ('' when it has none). */
 export function conditionsText(matches: readonly RuleMatch[]): string {
+  const v6 = matches.some(
+    (m) => (m.field === 'proto' && m.values.includes('icmpv6')) || (m.field === 'family' && m.values.includes('ipv6')),
+  );
   const parts = matches
     .filter((m) => m.field !== 'unknown')
     .sort((a, b) => ORDER.indexOf(a.field) - ORDER.indexOf(b.field))
-    .map(conditionText);
+    .map((m) => conditionText(m, v6));
   return parts.join(' ');
 }
 
-function conditionText(m: RuleMatch): string {
+function conditionText(m: RuleMatch, v6: boolean): string {
   const v = m.values.join(',');
   const not = m.negate ? 'not ' : '';
   switch (m.field) {
@@ -33,7 +37,7 @@ function conditionText(m: RuleMatch): string {
     case 'proto':
       return `${not}${m.values.join('/')}`;
     case 'icmp-type':
-      return `type ${not}${v}`;
+      return `type ${not}${m.values.map((x) => icmpTypeName(x, v6)).join(',')}`;
     case 'dport':
     case 'sport':
       return `${m.field} ${not}${v}`;

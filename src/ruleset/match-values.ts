@@ -166,6 +166,20 @@ const ICMP6: Readonly<Record<string, string>> = {
   'nd-redirect': '137',
 };
 
+/** Number → the first name listed for it (`8` → `echo-request`, not `ping`), for words a person reads. */
+const invert = (names: Readonly<Record<string, string>>): ReadonlyMap<string, string> => {
+  const out = new Map<string, string>();
+  for (const [name, value] of Object.entries(names)) if (name !== 'any' && !out.has(value)) out.set(value, name);
+  return out;
+};
+const ICMP4_NAMES = invert(ICMP4);
+const ICMP6_NAMES = invert(ICMP6);
+
+/** `8` → `echo-request` (`128` with `v6`); the value itself when it has no name. */
+export function icmpTypeName(value: string, v6: boolean): string {
+  return (v6 ? ICMP6_NAMES : ICMP4_NAMES).get(value) ?? value;
+}
+
 /** `echo-request`, `8`, `3/3` → `8`, `8`, `3/3` (IPv6 names with `v6`); null for unknown names. */
 export function normIcmpType(text: string, v6: boolean): string | null {
   const m = /^(\d{1,3})(?:\/(\d{1,3}))?$/.exec(text);

@@ -101,13 +101,14 @@ export class TraceBuilder {
 
 /**
  * Keeps the first-seen value of every field, filling the ones still missing (e.g. `oif` learnt after routing, the
- * bridge port `physout` after the bridge's forward decision). The out-interface is the last one seen: a packet
- * rerouted after NAT in output (a REDIRECT to a local proxy) leaves by `lo`, not by the route it first had.
+ * bridge port `physout` after the bridge's forward decision). A packet this host sent has the last out-interface
+ * seen: rerouted after NAT in output (a REDIRECT to a local proxy) it leaves by `lo`, not by the route it first had.
  */
 function mergeFirstSeen(first: PacketInfo, later: PacketInfo, local: boolean): PacketInfo {
   if (first === later || first.ipVersion === undefined) return later;
   const iif = !local && fills(first, later, 'iif');
-  const rerouted = !!first.oif && !!later.oif && first.oif !== later.oif;
+  // (Only a packet this host sent: a bridged one shows its bridge port, then the bridge device.)
+  const rerouted = local && !!first.oif && !!later.oif && first.oif !== later.oif;
   const more = fills(first, later, 'oif') || iif || fills(first, later, 'physout') || fills(first, later, 'physin');
   if (!more && !rerouted) return first;
   const merged: PacketInfo = { ...later, ...first };

@@ -59,7 +59,7 @@ export function explainHead(
 ): string {
   if (verdict.action === 'unknown') return undecided(steps, backend, shortOf, index, unshown);
   const tproxy = verdict.action === 'accept' ? tproxyWords(steps) : '';
-  return `${decision(verdict, steps, decided, alsoBy)}${markWords(steps, decided)}${tproxy}`;
+  return `${decision(verdict, steps, decided, alsoBy)}${tproxy}`;
 }
 
 /** `accepted by rule 3 of filter/INPUT (...), reached from ...`: who decided, and how. */
@@ -93,9 +93,11 @@ function decision(verdict: FinalVerdict, steps: readonly TraceStep[], decided: n
         : ', or nothing listens';
     return `queued to userspace by ${ruleWords(steps, decided)}, and not seen again: its listener dropped or kept it${why}`;
   }
+  // The mark the deciding rule tests belongs right after it, before what another table did.
+  const mark = markWords(steps, decided);
   if (also !== null && verdict.action === 'accept')
-    return `${how} by ${ruleWords(steps, also)}, and by ${ruleWords(steps, decided)}`;
-  return `${how} by ${ruleWords(steps, decided)}${overruled}`;
+    return `${how} by ${ruleWords(steps, also)}, and by ${ruleWords(steps, decided)}${mark}`;
+  return `${how} by ${ruleWords(steps, decided)}${mark}${overruled}`;
 }
 
 /** Whether a queueing rule lets packets through when nothing listens (`--queue-bypass`, nft `bypass`); null: text unknown. */

@@ -72,7 +72,10 @@ function ruleStep(
   const isReject =
     e.verdict === 'drop' && (info?.action === 'reject' || (rule.text !== null && REJECT.test(rule.text)));
   const verdict: StepVerdict = isReject ? 'reject' : e.verdict;
-  const nat = natAtHook(info ? info.nat : natFromRuleText(rule.text), at.hook);
+  // A dump's `xt target NETMAP` (nft cannot show its target) says less than xtables-monitor's own text.
+  const listed = info?.nat ?? null;
+  const own = info === undefined || listed?.to === null ? natFromRuleText(e.text) : null;
+  const nat = natAtHook(info === undefined || (own?.to != null && listed !== null) ? own : listed, at.hook);
   return { step: { ...at, kind: 'rule', rule, verdict, target: e.target }, nat };
 }
 

@@ -70,7 +70,9 @@ describe('iptables-legacy, kernel log', () => {
       .flatMap((t) => t.why?.nearMisses ?? [])
       .find((n) => n.rule.text?.includes('--icmp-type 8') === true && n.failed.some((f) => f.got === 'tcp'));
     expect(miss?.failed).toEqual([{ field: 'proto', want: 'icmp', got: 'tcp' }]);
-    expect(miss?.text).toMatch(/would accept icmp type 8 to 10\.16\.2\.1-10\.16\.2\.10, but this packet is tcp$/);
+    expect(miss?.text).toMatch(
+      /would accept icmp type echo-request to 10\.16\.2\.1-10\.16\.2\.10, but this packet is tcp$/,
+    );
   });
 });
 

@@ -96,3 +96,8 @@ it('a goto the trace shows taken (mark vmap -> web2) ranks its chain’s rule fi
       /; closest: rule 10 would accept from 10\.17\.9\.9\/32 \(via web2 rule 1\), but this packet comes from 10\.17\.4\.2$/,
     );
 });
+
+it('a bridged packet (br_netfilter) keeps the bridge ports it was seen with, not the bridge device of later chains', () => {
+  const t = replay('B1.trace', 'B1.rules.nft').traces.find((x) => x.id === 'e887630f')!;
+  expect(t.packet).toMatchObject({ iif: 'b0', oif: 'b1' });
+});

@@ -94,6 +94,14 @@ describe('NETMAP and nft prefix NAT: the address mapped to, on the right side, b
     expect(t.explanation).toContain('SNAT 10.25.1.2 -> an address the trace does not show in postrouting');
   });
 
+  it('xtables-monitor with an nft listing (`xt target NETMAP`, no target): the monitor’s own text gives it', () => {
+    const t = byId(replay('xt2-capture.txt', 'xt2-nft-list.txt').traces, 'aae5970f');
+    expect(t.nat.map((n) => `${n.hook} ${n.kind} ${n.to}`)).toEqual([
+      'prerouting dnat 10.25.2.2',
+      'postrouting snat 10.25.9.2',
+    ]);
+  });
+
   it('kernel log: NETMAP on both sides', () => {
     const traces = replay('legacy-capture.txt', 'legacy-iptables-save.txt').traces;
     const first = traces.find((t) => t.nat.length === 2)!;

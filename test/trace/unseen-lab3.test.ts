@@ -138,3 +138,10 @@ it('two filtering tables on one hook: the rule of the first that let the packet 
     new Set(['b/fwd_b policy']),
   );
 });
+
+it('a drop on a mark: the rule that set the mark comes right after the drop rule, before what another table did', () => {
+  const t = replay('dup-text.nft-monitor.txt', 'dup-text.ruleset.nft').traces.find((x) => x.id === '5c640c52')!;
+  expect(t.explanation).toBe(
+    'dropped by rule 3 of d/fwdd (tcp dport 5001 meta mark 0x00000002 counter drop), on the mark set by rule 2 of d/fwdd (tcp dport 5001 meta mark set 0x00000002 counter), though rule 1 of a/from_cli accepted it (both tables must)',
+  );
+});
