@@ -18,7 +18,7 @@ import { ReleaseQueue } from './release-queue.js';
 import { SlotMap } from './slot-map.js';
 import { RecentTraces } from './moved-id.js';
 import { RecentPackets } from './icmp-answer.js';
-import { identified, sameAsSent, sentOverLo } from './loopback.js';
+import { identified, LoWaitingRoom, sameAsSent, sentOverLo } from './loopback.js';
 import { logStep as cachedLogStep, netlinkStep as cachedNetlinkStep } from './step-cache.js';
 
 export interface AssemblerOptions {
@@ -78,6 +78,8 @@ export class Assembler {
   private readonly recentPackets = new RecentPackets();
   /** Netlink traces last touched, which a new trace id may continue. */
   private readonly recent = new RecentTraces();
+  /** Netlink traces of packets sent over lo, waiting for their way back in (trace/loopback). */
+  private readonly loRoom = new LoWaitingRoom();
 
   private index: RuleIndex | undefined;
   private readonly seen = new WeakMap<Trace, { readonly first: number; readonly last: number }>();
@@ -193,7 +195,7 @@ export class Assembler {
       // A new id on a packet already under way (the kernel copied it, or it looped back over lo): the same trace goes on.
       b =
         this.recent.continued(e.source, c.family, hook, packet) ??
-        (hook === 'prerouting' && packet.iif === 'lo' ? this.recent.loopedBack(e.source, packet) : undefined);
+        (hook === 'prerouting' && packet.iif === 'lo' ? this.loRoom.back(e.source, packet) : undefined);
       if (b) {
         b.keys.push(key);
         this.open.set(key, b);
@@ -211,6 +213,7 @@ export class Assembler {
     }
     b.lastAt = now;
     b.enter(c.key, c.family, hook, e.table, e.chain, packet);
+    if (packet !== null && (hook === 'output' || hook === 'postrouting')) this.loRoom.sent(b, packet);
     this.recent.touch(b);
     return b;
   }

@@ -23,10 +23,13 @@ export function sentOverLo(b: TraceBuilder, last: PacketInfo | null | undefined)
  * conntrack rewrites it after the last chain at postrouting (a reply from a REDIRECT's proxy gets the address the
  * client sent to back), and nothing else changes on the way.
  */
-export function sameAsSent(sent: PacketInfo, back: PacketInfo): boolean {
+export function sameAsSent(sent: PacketInfo, back: PacketInfo, dnatted = false): boolean {
   if (back.iif !== 'lo' || sent.ipVersion === undefined || sent.ipVersion !== back.ipVersion) return false;
   if (sent.len === undefined || sent.len !== back.len || sent.proto !== back.proto) return false;
-  if (sent.dst === undefined || sent.dst !== back.dst || sent.dport !== back.dport) return false;
+  // A DNAT in output (to 127.0.0.1, by a rule or by the connection's mapping) changed the destination after the
+  // last chain that printed it: then the packet must be one its headers identify, from the same port.
+  const dst = sent.dst !== undefined && sent.dst === back.dst && sent.dport === back.dport;
+  if (!dst && !(dnatted && identified(back) && sent.sport === back.sport)) return false;
   if (sent.ipId !== back.ipId || sent.flowLabel !== back.flowLabel) return false;
   if (!shownEqual(sent.tcpSeq, back.tcpSeq) || !shownEqual(sent.ttl, back.ttl)) return false;
   if (!sameFlags(sent.tcpFlags, back.tcpFlags)) return false;
@@ -63,4 +66,61 @@ function sameFlags(a: readonly string[] | undefined, b: readonly string[] | unde
 /** 127.0.0.0/8 or ::1 (addresses are normalised: IPv6 compressed, lower case). */
 function isLoopback(ip: string | undefined): boolean {
   return ip !== undefined && (ip.startsWith('127.') || ip === '::1');
+}
+
+/** Traces sent out through lo and not back yet, by the headers that do not change on the way. */
+const MAX_WAITING = 65_536;
+
+/**
+ * The netlink readers' waiting room for packets sent over lo: a trace goes in when an event shows it leaving by lo,
+ * and the first packet coming in on lo with the same headers takes it out. Unlike the few traces last touched, it
+ * holds every packet of a burst (30 connections' SYNs out before any is back in).
+ */
+export class LoWaitingRoom {
+  private readonly byKey = new Map<string, TraceBuilder[]>();
+
+  /** Trace b's packet p leaves by lo (or to a loopback address) at output or postrouting. */
+  sent(b: TraceBuilder, p: PacketInfo): void {
+    if (p.oif !== 'lo' && !isLoopback(p.dst)) return;
+    const key = waitingKey(p);
+    const list = this.byKey.get(key);
+    if (list === undefined) {
+      if (this.byKey.size >= MAX_WAITING) this.byKey.clear();
+      this.byKey.set(key, [b]);
+    } else if (!list.includes(b)) list.push(b);
+  }
+
+  /**
+   * The trace of reader `source` that sent `back`, now coming in on lo at prerouting: the only waiting one whose
+   * headers are the ones it left with (a DNAT in output aside, for a packet its headers identify); none when two
+   * fit, or none does.
+   */
+  back(source: string, back: PacketInfo): TraceBuilder | undefined {
+    const key = waitingKey(back);
+    const list = this.byKey.get(key);
+    if (list === undefined) return undefined;
+    const live = list.filter((b) => !b.closed && b.backend === source);
+    const sentBy = (b: TraceBuilder): PacketInfo | undefined => b.sightings[b.sightings.length - 1]?.packet;
+    const fits = (dnat: boolean): TraceBuilder[] =>
+      live.filter((b) => {
+        const sent = sentBy(b);
+        return sent !== undefined && sentOverLo(b, sent) && sameAsSent(sent, back, dnat);
+      });
+    const exact = fits(false);
+    const found = exact.length === 1 ? exact[0] : exact.length === 0 ? single(fits(true)) : undefined;
+    if (found === undefined) return undefined;
+    const rest = live.filter((b) => b !== found);
+    if (rest.length === 0) this.byKey.delete(key);
+    else this.byKey.set(key, rest);
+    return found;
+  }
+}
+
+function single<T>(xs: readonly T[]): T | undefined {
+  return xs.length === 1 ? xs[0] : undefined;
+}
+
+/** Version, protocol, IP id / flow label, length, TCP sequence, ICMP id and sequence: what lo leaves as it was. */
+function waitingKey(p: PacketInfo): string {
+  return `${p.ipVersion ?? ''}|${p.proto ?? ''}|${p.ipId ?? ''}|${p.flowLabel ?? ''}|${p.len ?? ''}|${p.tcpSeq ?? ''}|${p.icmpId ?? ''}|${p.icmpSeq ?? ''}`;
 }

@@ -2,13 +2,11 @@
 // bridge and is routed out of it gets one between prerouting and forward; one the bridge family's input passed up
 // to the IP stack gets one there). A new id whose first chain is past the entry hooks, or is the IP stack's after a
 // bridge family's input (or bridge chain of unknown hook), with the same packet as a trace stopped at an earlier hook
-// a moment ago, continues that trace; so does a new id on a packet coming back in over lo (trace/loopback). Pure; no
-// I/O.
+// a moment ago, continues that trace (a packet coming back in over lo: trace/loopback). Pure; no I/O.
 import type { Family, Hook } from '../model/common.js';
 import type { PacketInfo } from '../model/packet.js';
 import type { TraceBuilder } from './builder.js';
 import { hookRank } from './hook-order.js';
-import { identified, sameAsSent, sentOverLo } from './loopback.js';
 
 /** Traces last touched that a new id may continue: the copy happens within one packet's path, events in a row. */
 const RECENT = 8;
@@ -48,28 +46,6 @@ export class RecentTraces {
       if (seen !== undefined && samePacket(seen, packet)) return b;
     }
     return undefined;
-  }
-
-  /**
-   * The trace a new id coming in on lo at prerouting continues (trace/loopback): the one among the last touched, of
-   * the same reader, that sent this packet out through lo (and was the last one touched, for a packet its headers
-   * do not identify). None when two did (identical packets, as IPv6 ones of a flow can be): unsure, so not joined.
-   */
-  loopedBack(source: string, packet: PacketInfo): TraceBuilder | undefined {
-    let found: TraceBuilder | undefined;
-    let last = false;
-    for (let k = 1; k <= RECENT; k++) {
-      const b = this.ring[(this.next + RECENT - k) % RECENT];
-      if (b === null || b === undefined) break;
-      if (b === found || b.backend !== source) continue;
-      const sent = b.sightings[b.sightings.length - 1]?.packet;
-      if (!sentOverLo(b, sent) || sent === undefined || !sameAsSent(sent, packet)) continue;
-      if (found !== undefined) return undefined;
-      found = b;
-      last = k === 1;
-    }
-    // Headers that do not identify the packet: the way back must come right after the way out.
-    return last || identified(packet) ? found : undefined;
   }
 }
 
