@@ -68,8 +68,8 @@ function isLoopback(ip: string | undefined): boolean {
   return ip !== undefined && (ip.startsWith('127.') || ip === '::1');
 }
 
-/** Traces sent out through lo and not back yet, by the headers that do not change on the way. */
-const MAX_WAITING = 65_536;
+/** Packets waiting at most (a way back follows its way out within microseconds; one never back is forgotten). */
+const MAX_WAITING = 4096;
 
 /**
  * The netlink readers' waiting room for packets sent over lo: a trace goes in when an event shows it leaving by lo,
