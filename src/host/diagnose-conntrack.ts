@@ -5,7 +5,7 @@ import type { HostFacts } from './facts.js';
 import type { RoutedPacket } from './route-packet.js';
 import type { Found } from './diagnose-route.js';
 import { droppedAsInvalid } from './diagnose-invalid.js';
-import { isTcpOpen } from './diagnose-path.js';
+import { isTcpOpen } from '../parse/tcp-flags.js';
 import { cause, inPlace, place, protoText, warning } from './diagnose-text.js';
 
 /** At or above this share of nf_conntrack_max the table is "almost full". */

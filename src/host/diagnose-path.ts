@@ -26,8 +26,3 @@ export function bridgedByTrace(trace: Trace): boolean {
   const p = trace.packet;
   return Boolean(p.physin) || Boolean(p.physout) || trace.steps.some((s) => s.family === 'bridge');
 }
-
-/** True when this is a packet that opens a TCP connection (SYN without ACK). */
-export function isTcpOpen(flags: readonly string[] | null): boolean {
-  return flags !== null && flags.includes('SYN') && !flags.includes('ACK');
-}

@@ -4,7 +4,7 @@ import type { HostFacts } from './facts.js';
 import type { RoutedPacket } from './route-packet.js';
 import type { Found } from './diagnose-route.js';
 import { endpointText, receivers, samePort } from './diagnose-listener.js';
-import { isTcpOpen } from './diagnose-path.js';
+import { isTcpOpen } from '../parse/tcp-flags.js';
 import { cause, inPlace } from './diagnose-text.js';
 
 export interface SocketCheck {

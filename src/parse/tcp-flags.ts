@@ -99,3 +99,8 @@ const ECN = fold('ecn');
 const FOLDED = new Map<number, number>(
   ['syn', 'ack', 'fin', 'rst', 'psh', 'urg', 'ece', 'cwr', 'ae'].map((w) => [fold(w), logFlagBit(w.toUpperCase())]),
 );
+
+/** True when this is a packet that opens a TCP connection (SYN without ACK). */
+export function isTcpOpen(flags: readonly string[] | null | undefined): boolean {
+  return flags != null && flags.includes('SYN') && !flags.includes('ACK');
+}

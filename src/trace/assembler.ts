@@ -9,7 +9,7 @@ import { TraceBuilder } from './builder.js';
 import { ChainTable, type SeenChain } from './chain-table.js';
 import { kernlogKey, netlinkKey } from './correlate.js';
 import { finishTrace } from './finish.js';
-import { hookRank } from './hook-order.js';
+import { followsOn, hookRank } from './hook-order.js';
 import { kernlogStep } from './kernlog-step.js';
 import { EQUAL, headerScore } from './log-match.js';
 import { netlinkStep, pickAfter } from './netlink-step.js';
@@ -394,12 +394,4 @@ export class Assembler {
       this.close(oldest);
     }
   }
-}
-
-/** Whether a packet at hook `was` may be at `now` next with no hook between: the same hook, or the next on its path. */
-function followsOn(was: Hook, now: Hook): boolean {
-  if (was === now || was === 'unknown' || now === 'unknown') return true;
-  if (now === 'postrouting') return was === 'forward' || was === 'output';
-  if (now === 'input' || now === 'forward') return was === 'prerouting';
-  return now === 'prerouting' ? was === 'ingress' : now === 'egress' && was === 'postrouting';
 }

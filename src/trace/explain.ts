@@ -68,10 +68,7 @@ function decision(verdict: FinalVerdict, steps: readonly TraceStep[], decided: n
   const how = PAST[verdict.action];
   const also = steps[alsoBy] === undefined ? null : alsoBy;
   // What the other table did, said after a drop: it accepted, but both tables must let the packet through.
-  const overruled =
-    also === null
-      ? ''
-      : `, though ${ruleLabel(steps[also]!.rule)} of ${tableChain(steps, also)} accepted it (both tables must)`;
+  const overruled = also === null ? '' : `, though ${ruleOf(steps, also)} accepted it (both tables must)`;
   if (verdict.by === 'policy') {
     const policy = verdict.action.toUpperCase();
     if (also !== null && verdict.action === 'accept')
@@ -112,7 +109,12 @@ function ruleWords(steps: readonly TraceStep[], i: number): string {
   const text = s.rule?.text ? ` (${s.rule.text})` : '';
   const path = jumpPath(steps, i);
   const from = path.length > 0 ? `, reached from ${path.join(' -> ')}` : '';
-  return `${ruleLabel(s.rule)} of ${tableChain(steps, i)}${text}${from}`;
+  return `${ruleOf(steps, i)}${text}${from}`;
+}
+
+/** `rule 2 of filter/X` (`a rule of filter/X` when neither its position nor its handle is known). */
+function ruleOf(steps: readonly TraceStep[], i: number): string {
+  return `${ruleLabel(steps[i]!.rule)} of ${tableChain(steps, i)}`;
 }
 
 /**
@@ -133,7 +135,7 @@ function markWords(steps: readonly TraceStep[], decided: number): string {
   const i = markSetter(steps, decided);
   if (i < 0) return '';
   const text = steps[i]!.rule?.text;
-  return `, on the mark set by ${ruleLabel(steps[i]!.rule)} of ${tableChain(steps, i)}${text ? ` (${text})` : ''}`;
+  return `, on the mark set by ${ruleOf(steps, i)}${text ? ` (${text})` : ''}`;
 }
 
 const TPROXY = /(?:-j TPROXY\b.*?--on-port (\d+)|\btproxy (?:ip6? )?to (\S+))/;
@@ -149,7 +151,7 @@ function tproxyWords(steps: readonly TraceStep[]): string {
     if (m === null) continue;
     const to = m[1] !== undefined ? `:${m[1]}` : m[2]!;
     const label = ruleLabel(s.rule);
-    const by = label === 'a rule' ? `a rule of ${tableChain(steps, i)}` : `${tableChain(steps, i)} ${label}`;
+    const by = label === 'a rule' ? ruleOf(steps, i) : `${tableChain(steps, i)} ${label}`;
     return `, after TPROXY to ${to}${inHook(s.hook)} (${by}), to a local socket`;
   }
   return '';

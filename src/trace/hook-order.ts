@@ -22,3 +22,11 @@ export function hookRank(hook: Hook): number {
 export function isLastHook(hook: Hook): boolean {
   return hook === 'input' || hook === 'postrouting' || hook === 'egress';
 }
+
+/** Whether a packet at hook `was` may be at `now` next with no hook between: the same hook, or the next on its path. */
+export function followsOn(was: Hook, now: Hook): boolean {
+  if (was === now || was === 'unknown' || now === 'unknown') return true;
+  if (now === 'postrouting') return was === 'forward' || was === 'output';
+  if (now === 'input' || now === 'forward') return was === 'prerouting';
+  return now === 'prerouting' ? was === 'ingress' : now === 'egress' && was === 'postrouting';
+}

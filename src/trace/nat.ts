@@ -4,6 +4,7 @@ import type { RuleNat } from '../model/ruleset.js';
 import type { NatRewrite, TraceStep } from '../model/trace.js';
 import { endpoint } from './address.js';
 import type { Sighting } from './builder.js';
+import { isTcpOpen } from '../parse/tcp-flags.js';
 import { mapAddress, mapPrefix } from './prefix-map.js';
 
 type Side = 'dst' | 'src';
@@ -163,8 +164,7 @@ export function opensInKernelLog(t: {
   readonly backend: string;
   readonly packet: { readonly tcpFlags?: readonly string[] };
 }): boolean {
-  const f = t.packet.tcpFlags;
-  return t.backend === 'kernlog' && f !== undefined && f.includes('SYN') && !f.includes('ACK');
+  return t.backend === 'kernlog' && isTcpOpen(t.packet.tcpFlags);
 }
 
 /**
