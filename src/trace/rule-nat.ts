@@ -1,19 +1,9 @@
 // The NAT action named in a rule's text, for rules the ruleset snapshot does not know. Pure; no I/O.
 import type { Hook } from '../model/common.js';
 import type { RuleNat } from '../model/ruleset.js';
-import { payloadRewrite } from '../ruleset/nft-rule.js';
-import { tokenizeNft } from '../ruleset/nft-tokens.js';
+import { parseNftRule } from '../ruleset/nft-rule.js';
 
 const IPT = /-j (DNAT|SNAT|MASQUERADE|REDIRECT|NETMAP|DNPT|SNPT)\b(?:.*?--to(?:-destination|-source|-ports?)? (\S+))?/;
-// A whole word: not part of a chain name like kube-proxy's `mark-for-masquerade`. `to` is an address, or the map
-// a 1:1 prefix NAT looks it up in (`snat ip prefix to ip saddr map { 10.0.1.0/24 : 10.0.9.0/24 }`).
-const NFT =
-  /(?<![\w-])(dnat|snat|masquerade|redirect)(?![\w-])(?:(?: ip6?)?( prefix)? to (ip6? [sd]addr map \{[^}]*\}|\S+))?/;
-/**
- * What names the words without being a NAT statement: `ct status dnat` (a match), quoted comments, the chain of a
- * `jump` or `goto`.
- */
-const NOT_STATEMENTS = /\bct status\s+(?:!=\s*)?(?:\{[^}]*\}|\S+)|"[^"]*"|\b(?:jump|goto)\s+\S+/g;
 
 /** Reads `-j DNAT --to-destination X` or `dnat to X` style text; null when the rule does no NAT. */
 export function natFromRuleText(text: string | null): RuleNat | null {
@@ -28,10 +18,9 @@ export function natFromRuleText(text: string | null): RuleNat | null {
     const portsOnly = kind === 'redirect' || kind === 'masquerade';
     return { kind, to: portsOnly && to !== null ? `:${to}` : to };
   }
-  const nft = NFT.exec(text.replace(NOT_STATEMENTS, ''));
-  if (!nft) return / set /.test(text) ? payloadRewrite(tokenizeNft(text.replace(NOT_STATEMENTS, ''))) : null;
-  const nat: RuleNat = { kind: nft[1] as RuleNat['kind'], to: nft[3] ?? null };
-  return nft[2] === undefined ? nat : { ...nat, prefix: true };
+  // iptables syntax (xtables-monitor's `-4 -t nat -A ...`) without a NAT target does none; nft syntax is read as
+  // the ruleset reader reads a listed rule (NAT statements, `prefix to`, payload `set`, not `ct status dnat`).
+  return text.startsWith('-') ? null : parseNftRule(text).nat;
 }
 
 /** The NAT a rule does at `hook`: NETMAP's side is the hook's (the destination in prerouting and output). */
