@@ -52,6 +52,62 @@ export function builtinHook(table: string, chain: string): Hook | null {
   return m?.[2] === undefined ? null : hookFromName(m[2]);
 }
 
+/** Words of freely named nft base chains that name their hook (`pre`, `nat_post`, `in_filter`, `FWD`, `outbound`). */
+const HOOK_WORDS: ReadonlyMap<string, Hook> = new Map<string, Hook>([
+  ['pre', 'prerouting'],
+  ['prerouting', 'prerouting'],
+  ['in', 'input'],
+  ['input', 'input'],
+  ['inbound', 'input'],
+  ['incoming', 'input'],
+  ['fwd', 'forward'],
+  ['forward', 'forward'],
+  ['forwarding', 'forward'],
+  ['out', 'output'],
+  ['output', 'output'],
+  ['outbound', 'output'],
+  ['outgoing', 'output'],
+  ['post', 'postrouting'],
+  ['postrouting', 'postrouting'],
+]);
+
+/** Words that say nothing about the hook, allowed next to a hook word (`nat_post`, `trace_pre`, `in_filter_v4`). */
+const PLAIN_WORDS: ReadonlySet<string> = new Set([
+  ...['filter', 'nat', 'mangle', 'raw', 'route', 'security', 'snat', 'dnat', 'srcnat', 'dstnat', 'masq'],
+  ...[
+    'hook',
+    'chain',
+    'base',
+    'main',
+    'trace',
+    'fw',
+    'firewall',
+    'ip',
+    'ip4',
+    'ip6',
+    'ipv4',
+    'ipv6',
+    'v4',
+    'v6',
+    'inet',
+  ],
+]);
+
+/**
+ * The hook a chain's name gives when it is made of one hook word (`pre`, `in`, `fwd`, `outbound`) and plain words
+ * (split at `-`, `_`, `.`); else null. For chains known to be base chains (a trace shows a packet entering them)
+ * that builtinHook() cannot place. Any other word makes it unsure: VyOS's `vrf_zones_ct_in` is a prerouting chain.
+ */
+export function hookFromWords(chain: string): Hook | null {
+  let found: Hook | null = null;
+  for (const word of chain.toLowerCase().split(/[-_.]/)) {
+    const hook = HOOK_WORDS.get(word);
+    if (hook === undefined ? !PLAIN_WORDS.has(word) : found !== null) return null;
+    found ??= hook ?? null;
+  }
+  return found;
+}
+
 /** OpenWrt fw4's nat chains and its zones' (`srcnat`, `dstnat_wan`). */
 const FW4_NAT = /^(?:src|dst)nat(?:_|$)/;
 

@@ -105,7 +105,7 @@ export class Assembler {
     switch (e.kind) {
       case 'packet':
         if (e.table === '') this.pendingPacket.set(e.traceId, e.packet);
-        else this.enterNetlink(e, this.chainOf(e.family, e.table, e.chain), e.packet, now);
+        else this.enterNetlink(e, this.baseChainOf(e, e.packet), e.packet, now);
         break;
       case 'rule':
       case 'policy':
@@ -157,11 +157,18 @@ export class Assembler {
     return this.chains.get(family, table, chain, this.index);
   }
 
+  /** The chain a packet was seen entering: a base chain (see ChainTable.placeBase). */
+  private baseChainOf(e: NetlinkEvent, packet: PacketInfo): SeenChain {
+    const c = this.chainOf(e.family, e.table, e.chain);
+    if (c.unplaced) this.chains.placeBase(c, packet);
+    return c;
+  }
+
   private netlinkVerdict(e: Extract<NetlinkEvent, { kind: 'rule' | 'policy' | 'return' }>, now: number): void {
     const key = netlinkKey(e.traceId);
-    const c = this.chainOf(e.family, e.table, e.chain);
-    const baseHook = c.hook;
     const pending = this.pendingPacket.size === 0 ? undefined : this.pendingPacket.get(e.traceId);
+    const c = pending === undefined ? this.chainOf(e.family, e.table, e.chain) : this.baseChainOf(e, pending);
+    const baseHook = c.hook;
     let b: TraceBuilder | undefined;
     if (pending !== undefined) {
       this.pendingPacket.delete(e.traceId);

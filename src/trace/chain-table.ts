@@ -2,9 +2,11 @@
 // knows its hook and holds the steps built for it (trace/step-cache). Bounded; cleared when the rule index changes.
 // Pure; no I/O.
 import type { Family, Hook } from '../model/common.js';
+import type { PacketInfo } from '../model/packet.js';
 import type { RuleIndex } from '../model/ruleset.js';
 import { intern } from '../parse/text-memo.js';
 import { builtinHook } from '../ruleset/hooks.js';
+import { inferBaseHook } from './base-hook.js';
 import { chainKey } from './correlate.js';
 import type { CachedStep } from './step-cache.js';
 
@@ -14,8 +16,10 @@ export interface SeenChain {
   readonly chain: string;
   /** `family table chain` (see correlate.chainKey). */
   readonly key: string;
-  /** Hook of a base chain; null for a user chain. */
-  readonly hook: Hook | null;
+  /** Hook of a base chain; null for a user chain, or a base chain not placed yet (see placeBase). */
+  hook: Hook | null;
+  /** Neither the rule index nor the chain's name (builtinHook) says what it is: a packet seen entering it may. */
+  readonly unplaced: boolean;
   /** Steps built for this chain, by rule text, kernel-log position or verdict (see step-cache). */
   readonly steps: Map<string | number, CachedStep[]>;
 }
@@ -39,18 +43,29 @@ export class ChainTable {
       this.byName.set(intern(chain), list);
     }
     const known = index?.chain(family, table, chain);
+    const hook = known ? known.hook : builtinHook(table, chain);
     // Shared copies: the names may be slices of a reader chunk, which a long-lived entry must not keep alive.
     const seen: SeenChain = {
       family,
       table: intern(table),
       chain: intern(chain),
       key: chainKey(family, table, chain),
-      hook: known ? known.hook : builtinHook(table, chain),
+      hook,
+      unplaced: !known && hook === null,
       steps: new Map(),
     };
     list.push(seen);
     this.size++;
     return seen;
+  }
+
+  /**
+   * A packet was seen entering chain `c` (nft and xtables-monitor print the headers once per base chain): an
+   * unplaced chain is a base chain, whose hook its name and the packet's interfaces may tell (trace/base-hook).
+   * Set once, before any step is built for the chain.
+   */
+  placeBase(c: SeenChain, packet: PacketInfo): void {
+    if (c.unplaced && c.hook === null && c.steps.size === 0) c.hook = inferBaseHook(c.family, c.chain, packet);
   }
 
   /** Counts one more cached step against the bound; true when the table was just cleared. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { builtinHook, nftPriority, xtablesPriority } from '../../src/ruleset/hooks.js';
+import { builtinHook, hookFromWords, nftPriority, xtablesPriority } from '../../src/ruleset/hooks.js';
 
 describe('builtinHook', () => {
   it.each([
@@ -21,6 +21,28 @@ describe('builtinHook', () => {
     ['fw', 'services', null],
   ] as const)('%s %s → %s', (table, chain, hook) => {
     expect(builtinHook(table, chain)).toBe(hook);
+  });
+});
+
+describe('hookFromWords (freely named base chains)', () => {
+  it.each([
+    ['pre', 'prerouting'],
+    ['PRE', 'prerouting'],
+    ['trace_pre', 'prerouting'],
+    ['nat_post', 'postrouting'],
+    ['in_filter', 'input'],
+    ['inbound', 'input'],
+    ['FWD_filter', 'forward'],
+    ['out', 'output'],
+    ['ip6_outbound', 'output'],
+    ['in_out', null], // two hooks: unsure
+    ['vrf_zones_ct_in', null], // VyOS: a prerouting chain; other words make it unsure
+    ['VYOS_PRE_SNAT_HOOK', null],
+    ['from_lan', null],
+    ['inside', null],
+    ['printer', null],
+  ] as const)('%s → %s', (chain, hook) => {
+    expect(hookFromWords(chain)).toBe(hook);
   });
 });
 

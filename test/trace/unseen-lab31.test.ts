@@ -20,6 +20,21 @@ describe('every packet over lo is one trace, out and back in', () => {
     expect(tally(traces, (t) => t.verdict.hook ?? 'none')).toEqual({ input: packets });
   });
 
+  it.each([
+    ['nft-lo.txt.gz', 857, 12],
+    ['nft-lo2.txt.gz', 1710, 42],
+  ])(
+    '%s without its ruleset: the base chains `out` and `pre` are placed by their names (%i traces)',
+    (capture, n, drops) => {
+      const traces = replay(capture).traces;
+      expect(traces).toHaveLength(n); // was 1714 and 3417: no hook, no loopback join
+      expect(tally(traces, (t) => `${t.verdict.action} ${t.verdict.hook}`)).toEqual({
+        'accept input': n - drops,
+        'drop input': drops,
+      });
+    },
+  );
+
   it('a burst of SYNs out before any is back in (retransmission timers firing together) are all joined', () => {
     const traces = replay('nft-lo2.txt.gz', 'nft-lo2.ruleset').traces;
     const a = traces.find((t) => t.id === '4c9476b9')!;

@@ -1,0 +1,35 @@
+// The hook of a base chain neither the ruleset given nor the naming conventions place (native nft chains are named
+// freely: `pre`, `in_filter`, `nat_post`): the words of its name, if the interfaces of the packet entering it allow
+// that hook. nft and xtables-monitor print the interfaces the hook has: prerouting and input an in-interface only,
+// output an out-interface only, forward both, postrouting an out-interface (and the in-interface of a forwarded
+// packet). Pure; no I/O.
+import type { Family, Hook } from '../model/common.js';
+import type { PacketInfo } from '../model/packet.js';
+import { hookFromWords } from '../ruleset/hooks.js';
+
+/** The hook of base chain `chain` judged from its name and the packet seen entering it; null when unsure. */
+export function inferBaseHook(family: Family, chain: string, packet: PacketInfo): Hook | null {
+  if (family !== 'ip' && family !== 'ip6' && family !== 'inet') return null;
+  const hook = hookFromWords(chain);
+  return hook !== null && fitsInterfaces(hook, packet) ? hook : null;
+}
+
+function fitsInterfaces(hook: Hook, p: PacketInfo): boolean {
+  const iif = !!p.iif;
+  const oif = !!p.oif;
+  switch (hook) {
+    case 'prerouting':
+    case 'input':
+      return iif && !oif;
+    case 'forward':
+      return iif && oif;
+    case 'output':
+      return !iif && oif;
+    case 'postrouting':
+      return oif;
+    case 'ingress':
+    case 'egress':
+    case 'unknown':
+      return false;
+  }
+}
