@@ -3,6 +3,8 @@
 // could stop the packet first. Bounded in depth and number. Pure; no I/O.
 import type { Family, StepVerdict } from '../model/common.js';
 import type { ChainInfo, RuleIndex, RuleInfo, RuleMatch } from '../model/ruleset.js';
+import { nftTextMatches } from '../ruleset/nft-matches.js';
+import { tokenizeNft } from '../ruleset/nft-tokens.js';
 
 /** A rule of a jumped-to chain that could stop the packet before the accepting rule. */
 export interface Blocker {
@@ -73,11 +75,12 @@ function expand(scope: Scope, rule: RuleInfo, depth: number, seen: ReadonlySet<s
     const sub = scope.index.chain(scope.family, scope.table, target);
     if (sub === undefined) continue;
     const inner = new Set([...seen, target]);
+    const way = own.flatMap((m) => branchCondition(m, target) ?? [m]);
     sub.rules.forEach((k, i) => {
       for (const p of expand(scope, k, depth + 1, inner)) {
         out.push({
           via: [{ chain: sub.chain, rule: k }, ...p.via],
-          matches: [...own, ...p.matches],
+          matches: [...way, ...p.matches],
           blockers: [...blockersBefore(scope, sub, i, inner), ...p.blockers],
         });
       }
@@ -98,6 +101,30 @@ function targetsOf(rule: RuleInfo): string[] {
   if (rule.action !== 'unknown' || !/\bvmap\b/.test(rule.text)) return [];
   const names = [...rule.text.matchAll(VMAP_TARGET)].map((m) => (m[1] ?? '').replace(/^"|"$/g, ''));
   return [...new Set(names)];
+}
+
+/** An inline verdict map as written: the key expression, and the elements between the braces. */
+const VMAP = /^(.+?)\s+vmap\s+\{(.*)\}\s*$/s;
+/** One element: `key : jump NAME` (or goto). */
+const ELEMENT = /^(.+?)\s*:\s*(?:jump|goto)\s+("[^"]+"|\S+)$/s;
+
+/**
+ * The condition of one way through a verdict map (`iifname vmap { "lan0" : jump from_lan, ... }` taken to
+ * `from_lan` is `iifname { "lan0" }`), read as the rule reader reads a set; null when `m` is no inline map, or
+ * the key is not one fwtrace compares (a concatenation, a named map).
+ */
+function branchCondition(m: RuleMatch, target: string): readonly RuleMatch[] | null {
+  if (m.field !== 'unknown') return null;
+  const map = VMAP.exec(m.text);
+  if (map === null || map[1] === undefined || map[2] === undefined || map[1].includes(' . ')) return null;
+  const keys: string[] = [];
+  for (const element of map[2].split(',')) {
+    const e = ELEMENT.exec(element.trim());
+    if (e?.[1] !== undefined && (e[2] ?? '').replace(/^"|"$/g, '') === target) keys.push(e[1]);
+  }
+  if (keys.length === 0) return null;
+  const read = nftTextMatches(tokenizeNft(`${map[1]} { ${keys.join(', ')} }`));
+  return read.length > 0 && read.every((r) => r.field !== 'unknown') ? read : null;
 }
 
 /** Rules before position `i` of `chain` that end the chain (drop, reject, return, goto) or jump somewhere that may. */

@@ -143,9 +143,13 @@ function pathEntry(entry: Entry, steps: readonly TraceStep[], decided: number): 
       return target !== undefined && next !== undefined && next.chain !== target;
     });
   };
+  // Past the accepting rule, or past a rule on the way to it that did not send the packet there (a jump or a
+  // verdict map whose key fwtrace cannot read: the trace shows a later rule of its chain ran, and no jump from it).
   const passed = (c: Candidate): boolean => {
-    const last = c.via[c.via.length - 1] ?? { chain: c.chain, rule: c.rule };
-    return beyond(last.chain, last.rule);
+    const hops = [{ chain: c.chain, rule: c.rule }, ...c.via];
+    return hops.some(
+      (h, k) => beyond(h.chain, h.rule) && (k === hops.length - 1 || !took.has(`${h.chain} ${h.rule.position}`)),
+    );
   };
   const taken = (c: Candidate): boolean =>
     c.via[0] !== undefined && took.get(`${c.chain} ${c.rule.position}`) === c.via[0].chain;

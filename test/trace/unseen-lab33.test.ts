@@ -89,3 +89,15 @@ describe('the reject sent over lo is one trace without the dump too', () => {
     expect(t.steps.map((s) => s.hook)).toEqual(expect.arrayContaining(['output', 'prerouting', 'input']));
   });
 });
+
+describe('a SYN from the DMZ dropped by the forward policy: near misses through the verdict maps by their keys', () => {
+  it.each([['ruleset-v1.dump.txt'], ['ruleset-v1.dump.json']])('%s', (dump) => {
+    const t = replay('capture-v1.txt', dump).traces.find((x) => x.id === '5ee44d1a')!;
+    // Was: `closest: rule 2 might accept tcp dport 80,443 (via from_lan rule 1); cannot compare: iifname vmap {...}`,
+    // and `rule 1 might accept it (via ct_ok rule 1)` for a new connection.
+    expect(t.explanation).toBe(
+      'dropped by the DROP policy of office/fwd_main: no rule accepted it; closest: rule 2 would accept tcp dport 80,443 in on lan0 (via from_lan rule 1), but this packet arrives on dmz0',
+    );
+    expect(t.why!.nearMisses.some((n) => n.via.some((v) => v.chain === 'ct_ok'))).toBe(false);
+  });
+});

@@ -1,0 +1,98 @@
+// An accepting rule behind a jump or a verdict map that the trace shows the packet passed (a later rule of the
+// chain ran, and no jump from it) did not take the packet: no near miss without a condition that fails. A
+// verdict map's branch is compared by its key.
+import { describe, expect, it } from 'vitest';
+import type { TraceEvent } from '../../src/model/event.js';
+import type { Trace } from '../../src/model/trace.js';
+import { parseIptablesSave } from '../../src/ruleset/iptables-save.js';
+import { parseNftText } from '../../src/ruleset/nft-text.js';
+import { buildRuleIndex } from '../../src/ruleset/rule-index.js';
+import type { RuleIndex } from '../../src/model/ruleset.js';
+import { Assembler } from '../../src/trace/assembler.js';
+import { pkt, policy, rule, SYN } from '../trace/events.js';
+
+function run(index: RuleIndex, events: TraceEvent[]): Trace {
+  const a = new Assembler({ index, idle: 100, maxOpen: 10 });
+  return [...events.flatMap((e, i) => a.push(e, i)), ...a.flush()][0]!;
+}
+
+describe('a jump the packet passed', () => {
+  const index = buildRuleIndex(
+    parseIptablesSave(`*filter
+:FORWARD DROP [0:0]
+:VIP - [0:0]
+-A FORWARD -p tcp -m recent --rcheck --name vip -j VIP
+-A FORWARD -p tcp -j LOG
+-A VIP -j ACCEPT
+COMMIT
+`),
+  );
+  const FWD = { table: 'filter', chain: 'FORWARD' };
+
+  it('its accept is no near miss: the recent match failed, fwtrace cannot say more', () => {
+    const t = run(index, [
+      pkt(FWD, { ...SYN, oif: 's0' }),
+      rule(FWD, 'continue', '-A FORWARD -p tcp -j LOG'),
+      policy(FWD, 'drop'),
+    ]);
+    expect(t.why!.nearMisses).toEqual([]);
+    expect(t.why!.cannotCompare.map((c) => [c.rule.position, c.matches])).toEqual([
+      [1, ['-m recent --rcheck --name vip']],
+    ]);
+    expect(t.explanation).toBe('dropped by the DROP policy of filter/FORWARD: no rule accepted it');
+  });
+
+  it('one it took and came back from is passed the same way, by its accepting rule', () => {
+    const VIP = { table: 'filter', chain: 'VIP' };
+    const t = run(index, [
+      pkt(FWD, { ...SYN, oif: 's0' }),
+      rule(FWD, 'jump', '-A FORWARD -p tcp -m recent --rcheck --name vip -j VIP', 'VIP'),
+      policy(VIP, 'return'),
+      rule(FWD, 'continue', '-A FORWARD -p tcp -j LOG'),
+      policy(FWD, 'drop'),
+    ]);
+    expect(t.why!.nearMisses).toEqual([]);
+  });
+});
+
+describe('a verdict map the packet passed', () => {
+  const index = buildRuleIndex(
+    parseNftText(`table inet fw {
+	chain fwd {
+		type filter hook forward priority filter; policy drop;
+		ct state vmap { invalid : jump bad, established : jump ok, related : jump ok }
+		iifname vmap { "lan0" : jump from_lan, "wan0" : jump from_wan }
+		counter
+	}
+	chain ok {
+		accept
+	}
+	chain bad {
+		drop
+	}
+	chain from_lan {
+		tcp dport { 80, 443 } accept
+	}
+	chain from_wan {
+		ct status dnat accept
+	}
+}
+`),
+  );
+  const FWD = { family: 'inet' as const, table: 'fw', chain: 'fwd' };
+
+  it('each branch is compared by its key: a new packet from dmz0 to port 80', () => {
+    const t = run(index, [
+      pkt(FWD, { ...SYN, dport: 80, iif: 'dmz0', oif: 'lan0' }),
+      rule(FWD, 'continue', 'counter'),
+      policy(FWD, 'drop'),
+    ]);
+    const why = t.why!;
+    // Not `rule 1 might accept it (via ok rule 1)`: the map's key is ct state established or related.
+    expect(why.nearMisses.map((n) => n.text)).toEqual([
+      'rule 2 would accept tcp dport 80,443 in on lan0 (via from_lan rule 1), but this packet arrives on dmz0',
+      'rule 2 would accept in on wan0 ct status dnat (via from_wan rule 1), but this packet arrives on dmz0 and was not DNATed',
+    ]);
+    expect(why.cannotCompare).toEqual([]);
+  });
+});
