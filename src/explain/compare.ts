@@ -47,7 +47,12 @@ export type Outcome =
       /** It fails only because the packet is of another protocol (ports of an ICMP packet, ICMP type of TCP). */
       readonly otherProto?: true;
     }
-  | { readonly kind: 'unknown'; readonly text: string };
+  | {
+      readonly kind: 'unknown';
+      readonly text: string;
+      /** The condition could be compared, but the trace does not show the packet's value. */
+      readonly absent?: true;
+    };
 
 const PASS: Outcome = { kind: 'pass' };
 const PORTLESS = new Set(['icmp', 'icmpv6', 'esp', 'ah', 'gre']);
@@ -59,7 +64,8 @@ export function compareMatch(m: RuleMatch, p: PacketView): Outcome {
   const unknown = (why = ''): Outcome => ({ kind: 'unknown', text: why === '' ? m.text : `${m.text} (${why})` });
   const got = packetValue(m, p);
   if (got === null) return unknown(m.field === 'ctstate' ? 'conntrack state not known for this packet' : '');
-  if (got.kind === 'absent') return unknown(`the trace does not show the packet's ${m.field}`);
+  if (got.kind === 'absent')
+    return { kind: 'unknown', text: `${m.text} (the trace does not show the packet's ${m.field})`, absent: true };
   let hit: boolean | null;
   if (got.kind === 'none') hit = false;
   else hit = anyValue(m, got.value, p);

@@ -110,14 +110,21 @@ function andList(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
-/** The sentence of a near miss; rules outside the deciding chain are named with their chain. */
+/**
+ * The sentence of a near miss; rules outside the deciding chain are named with their chain. keptOut: the trace
+ * shows the rule did not take the packet though every condition compared holds (`rule 5 accepts icmp type
+ * echo-request, but did not take this packet: limit rate 2/second`).
+ */
 export function describeNearMiss(
   n: Omit<NearMiss, 'text'>,
   matches: readonly RuleMatch[],
   decidingChain: string,
+  keptOut = false,
 ): string {
   const who = n.chain === decidingChain ? ruleLabel(n.rule) : `${n.chain} ${ruleLabel(n.rule)}`;
   const via = n.via.length === 0 ? '' : ` (via ${n.via.map((v) => `${v.chain} ${ruleLabel(v.rule)}`).join(' -> ')})`;
+  if (keptOut)
+    return `${who} accepts ${conditionsText(matches)}${via}, but did not take this packet: ${n.unknown.join('; ')}`;
   const verb = n.verdict === 'would-accept' ? 'would accept' : 'might accept';
   const but = n.failed.length === 0 ? '' : `, but this packet ${andList(failedClauses(n.failed))}`;
   const unknown = n.unknown.length === 0 ? '' : `; cannot compare: ${n.unknown.join('; ')}`;

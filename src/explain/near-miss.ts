@@ -22,6 +22,13 @@ interface Scored {
   readonly misses: number;
   readonly unknown: string[];
   readonly met: number;
+  /** Conditions met that say more than the protocol or family (a port, an address, an ICMP type). */
+  readonly metNarrow: number;
+  /**
+   * Conditions of the rules on the way that fwtrace cannot compare at all (not those whose packet value the trace
+   * does not show, nor the earlier rules that may stop it first).
+   */
+  readonly unknownOwn: number;
 }
 
 /** The best near misses (at most 3) and every accepting rule that could not be compared (at most 10). */
@@ -37,10 +44,17 @@ export function nearMisses(
   });
   const certain = scored.filter((s) => s.unknown.length === 0 && s.failed.length > 0).sort(byCloseness);
   const open = scored.filter((s) => s.unknown.length > 0).sort(byCloseness);
-  // A rule the trace shows the packet passed did not accept it: with no condition that fails, it is no near miss
-  // (it stays among those that cannot be compared: its conditions are what kept the packet out).
+  // A rule the trace shows the packet passed did not accept it: with no condition that fails, what fwtrace cannot
+  // compare kept the packet out (a rate limit spent, a source not on a recent list), when only the rule's own
+  // conditions are unknown (had it jumped, the trace would show it) and one it compares holds. Such a rule is as
+  // close as one with a condition that fails; otherwise it is no near miss (it stays among those not compared).
+  const keptOut = open.filter(
+    (s) => s.c.passed && s.failed.length === 0 && s.met > 0 && s.unknownOwn === s.unknown.length,
+  );
   const uncertain = open.filter((s) => !(s.c.passed && s.failed.length === 0));
-  const best = [...certain, ...uncertain].slice(0, KEEP).map((s) => toNearMiss(s, decidingChain));
+  const best = [...withKeptOut(certain, keptOut), ...uncertain.map((s) => ({ s, keptOut: false }))]
+    .slice(0, KEEP)
+    .map((x) => toNearMiss(x.s, decidingChain, x.keptOut));
   // A rule with a condition that fails did not take the packet, whatever the others: it is no open question.
   const cannotCompare = open
     .filter((s) => s.failed.length === 0)
@@ -59,6 +73,24 @@ export function nearMisses(
     }
   }
   return { nearMisses: best, cannotCompare };
+}
+
+/**
+ * The certain near misses in their order, with each rule that kept the packet out placed before the first that
+ * fails more than one condition, or fails one and holds fewer (narrow ones first: a port or address says more
+ * than the protocol).
+ */
+function withKeptOut(certain: readonly Scored[], keptOut: readonly Scored[]): { s: Scored; keptOut: boolean }[] {
+  const out = certain.map((s) => ({ s, keptOut: false }));
+  for (const k of [...keptOut].sort((a, b) => b.metNarrow - a.metNarrow || b.met - a.met || a.order - b.order)) {
+    const at = out.findIndex(
+      (x) =>
+        !x.keptOut &&
+        (x.s.misses > 1 || x.s.metNarrow < k.metNarrow || (x.s.metNarrow === k.metNarrow && x.s.met < k.met)),
+    );
+    out.splice(at < 0 ? out.length : at, 0, { s: k, keptOut: true });
+  }
+  return out;
 }
 
 function byCloseness(a: Scored, b: Scored): number {
@@ -80,11 +112,17 @@ function score(c: Candidate, p: PacketView, order: number): Scored | null {
   const restated: FailedCondition[] = [];
   const unknown: string[] = [];
   let met = 0;
+  let metNarrow = 0;
+  let unknownOwn = 0;
   for (const m of dedupe(c.matches)) {
     const o = compareMatch(m, p);
-    if (o.kind === 'pass') met++;
-    else if (o.kind === 'unknown') unknown.push(o.text);
-    else {
+    if (o.kind === 'pass') {
+      met++;
+      if (m.field !== 'proto' && m.field !== 'family') metNarrow++;
+    } else if (o.kind === 'unknown') {
+      unknown.push(o.text);
+      if (o.absent !== true) unknownOwn++;
+    } else {
       if (repliesOnly(m, p) || otherFamily(m, p)) return null;
       (o.otherProto ? restated : failed).push(o.failed);
     }
@@ -99,7 +137,7 @@ function score(c: Candidate, p: PacketView, order: number): Scored | null {
     const what = b.jumps ? `jumps to ${b.rule.target ?? '?'} first` : `may stop it first`;
     unknown.push(`${b.chain} ${label(ref(b.rule))} ${what}${texts.length > 0 ? ` (${texts.join('; ')})` : ''}`);
   }
-  return { c, order, failed, misses, unknown: [...new Set(unknown)], met };
+  return { c, order, failed, misses, unknown: [...new Set(unknown)], met, metNarrow, unknownOwn };
 }
 
 /** A failed `ct state established,related` for a packet known to be NEW. */
@@ -132,7 +170,8 @@ export function dedupe(matches: readonly RuleMatch[]): RuleMatch[] {
   return out;
 }
 
-function toNearMiss(s: Scored, decidingChain: string): NearMiss {
+/** keptOut: the trace shows the rule did not take the packet, every condition compared holding. */
+function toNearMiss(s: Scored, decidingChain: string, keptOut: boolean): NearMiss {
   const base = {
     chain: s.c.chain,
     rule: ref(s.c.rule),
@@ -141,7 +180,7 @@ function toNearMiss(s: Scored, decidingChain: string): NearMiss {
     failed: s.failed,
     unknown: s.unknown,
   };
-  return { ...base, text: describeNearMiss(base, dedupe(s.c.matches), decidingChain) };
+  return { ...base, text: describeNearMiss(base, dedupe(s.c.matches), decidingChain, keptOut) };
 }
 
 export function ref(r: RuleInfo): RuleRef {

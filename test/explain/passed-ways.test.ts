@@ -3,6 +3,7 @@
 // verdict map's branch is compared by its key.
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../src/model/event.js';
+import type { PacketInfo } from '../../src/model/packet.js';
 import type { Trace } from '../../src/model/trace.js';
 import { parseIptablesSave } from '../../src/ruleset/iptables-save.js';
 import { parseNftText } from '../../src/ruleset/nft-text.js';
@@ -29,17 +30,18 @@ COMMIT
   );
   const FWD = { table: 'filter', chain: 'FORWARD' };
 
-  it('its accept is no near miss: the recent match failed, fwtrace cannot say more', () => {
+  it('the recent match kept it out: its accept is the closest, and stays among those not compared', () => {
     const t = run(index, [
       pkt(FWD, { ...SYN, oif: 's0' }),
       rule(FWD, 'continue', '-A FORWARD -p tcp -j LOG'),
       policy(FWD, 'drop'),
     ]);
-    expect(t.why!.nearMisses).toEqual([]);
+    expect(t.why!.nearMisses.map((n) => n.text)).toEqual([
+      'rule 1 accepts tcp (via VIP rule 1), but did not take this packet: -m recent --rcheck --name vip',
+    ]);
     expect(t.why!.cannotCompare.map((c) => [c.rule.position, c.matches])).toEqual([
       [1, ['-m recent --rcheck --name vip']],
     ]);
-    expect(t.explanation).toBe('dropped by the DROP policy of filter/FORWARD: no rule accepted it');
   });
 
   it('one it took and came back from is passed the same way, by its accepting rule', () => {
@@ -52,6 +54,40 @@ COMMIT
       policy(FWD, 'drop'),
     ]);
     expect(t.why!.nearMisses).toEqual([]);
+  });
+});
+
+describe('a rule the packet passed whose every condition compared holds', () => {
+  const index = buildRuleIndex(
+    parseIptablesSave(`*filter
+:INPUT DROP [0:0]
+-A INPUT -i lo -j ACCEPT
+-A INPUT -p icmp -m icmp --icmp-type 8 -m limit --limit 2/sec --limit-burst 3 -j ACCEPT
+-A INPUT -p tcp -m recent --rcheck --name ok -j ACCEPT
+COMMIT
+`),
+  );
+  const IN = { table: 'filter', chain: 'INPUT' };
+  const PING: PacketInfo = { ipVersion: 4, proto: 'icmp', src: '10.0.1.2', dst: '10.0.1.1', iif: 'eth0', icmpType: 8 };
+
+  it('is the closest: what fwtrace cannot compare kept the packet out (a rate limit spent)', () => {
+    const why = run(index, [pkt(IN, PING), policy(IN, 'drop')]).why!;
+    expect(why.nearMisses.map((n) => n.text).slice(0, 2)).toEqual([
+      'rule 2 accepts icmp type echo-request, but did not take this packet: -m limit --limit 2/sec --limit-burst 3',
+      'rule 1 would accept in on lo, but this packet arrives on eth0',
+    ]);
+    expect(why.nearMisses[0]).toMatchObject({ verdict: 'uncertain', failed: [] });
+  });
+
+  it('after the rules failing one condition that hold more than the protocol; never without a condition held', () => {
+    const first = (p: PacketInfo): string | undefined =>
+      run(index, [pkt(IN, p), policy(IN, 'drop')]).why!.nearMisses[0]?.text;
+    expect(first({ ...SYN, iif: 'eth0', dst: '10.0.1.1' })).toBe(
+      'rule 3 accepts tcp, but did not take this packet: -m recent --rcheck --name ok',
+    );
+    // xtables-monitor prints no protocol for ICMP: `-p icmp` cannot be compared, so nothing is known to hold.
+    const bare: PacketInfo = { ipVersion: 4, src: '10.0.1.2', dst: '10.0.1.1', iif: 'eth0' };
+    expect(first(bare)).toBe('rule 1 would accept in on lo, but this packet arrives on eth0');
   });
 });
 

@@ -101,9 +101,12 @@ describe('a trace with handles, a ruleset without: rules are found by their text
 it('near misses follow a verdict map into the chains it jumps to, less the rules the trace shows the packet passed', () => {
   const [t] = replay('vmap-drop.nft-monitor.txt', 'vmap-drop.ruleset.nft').traces;
   expect(t!.explanation).toMatch(/^dropped by the DROP policy of a\/fwd_a: no rule accepted it/);
-  // The trace shows the packet at from_cli rule 4 (tcp dport 8888 return): rule 1 ran before and did not accept.
-  expect(t!.why!.nearMisses.filter((m) => m.via.some((v) => v.chain === 'from_cli'))).toEqual([]);
-  // It stays among the rules fwtrace cannot compare: one of those conditions kept the packet out.
+  // The trace shows the packet at from_cli rule 4 (tcp dport 8888 return): rule 1 ran before and did not accept,
+  // its set lookup kept the packet out.
+  expect(t!.why!.nearMisses.filter((m) => m.via.some((v) => v.chain === 'from_cli')).map((m) => m.text)).toEqual([
+    'rule 3 accepts tcp (via from_cli rule 1), but did not take this packet: ip daddr . tcp dport @svc',
+  ]);
+  // It stays among the rules fwtrace cannot compare too.
   expect(t!.why!.cannotCompare.map((c) => `${c.chain} ${c.rule.position} via ${c.via[0]?.chain}`)).toEqual([
     'fwd_a 3 via from_cli',
   ]);

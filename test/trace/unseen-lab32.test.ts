@@ -67,3 +67,30 @@ describe('xtables-monitor 1.8.9 dies on an icmp6 match', () => {
     expect(replay('capture1-xtables-monitor.txt', ...V4_V6.map((s) => 'capture1' + s)).traces).toHaveLength(106);
   });
 });
+
+describe('a ping over the rate limit, dropped by the INPUT policy', () => {
+  // Was: `closest: rule 1 would accept in on lo, but this packet arrives on rv32s1`.
+  it.each([
+    [
+      'capture4-nft-monitor.txt',
+      ['capture4-nft-list-ruleset.txt'],
+      '1c5cf44d',
+      'fw/input',
+      'rule 8',
+      'limit rate 2/second burst 3 packets',
+    ],
+    [
+      'capture3-dmesg.txt',
+      V4_V6.map((s) => 'capture3' + s),
+      'k105',
+      'filter/INPUT',
+      'rule 6',
+      '-m limit --limit 2/sec --limit-burst 3',
+    ],
+  ])('%s: the limit rule is the closest', (capture, rules, id, chain, rule, limit) => {
+    const t = replay(capture, ...rules).traces.find((x) => x.id === id)!;
+    expect(t.explanation).toBe(
+      `dropped by the DROP policy of ${chain}: no rule accepted it; closest: ${rule} accepts icmp type echo-request, but did not take this packet: ${limit}`,
+    );
+  });
+});

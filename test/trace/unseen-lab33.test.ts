@@ -101,3 +101,12 @@ describe('a SYN from the DMZ dropped by the forward policy: near misses through 
     expect(t.why!.nearMisses.some((n) => n.via.some((v) => v.chain === 'ct_ok'))).toBe(false);
   });
 });
+
+describe('a ping over the rate limit, dropped by the inbound policy', () => {
+  it('the limit rule is the closest, not the rule for lo', () => {
+    const t = replay('capture-v1.txt', 'ruleset-v1.dump.txt').traces.find((x) => x.id === '49e4b646')!;
+    expect(t.explanation).toBe(
+      'dropped by the DROP policy of office/inbound: no rule accepted it; closest: rule 3 accepts icmp, but did not take this packet: limit rate 2/second burst 2 packets',
+    );
+  });
+});
