@@ -4,7 +4,7 @@ import type { RuleIndex } from '../model/ruleset.js';
 import type { FinalVerdict, NatRewrite, StepRule, TraceStep } from '../model/trace.js';
 import { pathSteps } from '../explain/why.js';
 import { markSetter } from './mark-setter.js';
-import { mappingNote, natTargetText } from './nat.js';
+import { mappingNote, natTargetText, type NatContext } from './nat.js';
 
 const PAST: Record<FinalVerdict['action'], string> = {
   accept: 'accepted',
@@ -162,10 +162,10 @@ export function explainTail(
   nat: readonly NatRewrite[],
   extra: ExplainExtra,
   steps: readonly TraceStep[],
-  /** The packet opens a TCP connection, in the kernel log (nat.ts mappingNote). */
-  opening = false,
+  /** The trace's reader and packet (nat.ts mappingNote). */
+  t: NatContext,
 ): string {
-  const natText = nat.length > 0 ? `, after ${nat.map((n) => describeNat(n, steps, opening)).join(' and ')}` : '';
+  const natText = nat.length > 0 ? `, after ${nat.map((n) => describeNat(n, steps, t)).join(' and ')}` : '';
   return `${natText}${extra.kube === null ? '' : `, ${extra.kube}`}${extra.closest === null ? '' : `; closest: ${extra.closest}`}`;
 }
 
@@ -174,8 +174,8 @@ export function inHook(hook: Hook): string {
   return hook === 'unknown' ? '' : ` in ${hook}`;
 }
 
-function describeNat(n: NatRewrite, steps: readonly TraceStep[], opening: boolean): string {
-  const how = mappingNote(n, steps, opening);
+function describeNat(n: NatRewrite, steps: readonly TraceStep[], t: NatContext): string {
+  const how = mappingNote(n, steps, t);
   return `${n.kind.toUpperCase()} ${n.from} -> ${natTargetText(n)}${inHook(n.hook)}${how}`;
 }
 

@@ -11,7 +11,7 @@ import type { TraceBuilder } from './builder.js';
 import { isGroupAddress } from './address.js';
 import { explainTail } from './explain.js';
 import { answeredText } from './expected-chains.js';
-import { findNat, opensInKernelLog } from './nat.js';
+import { findNat } from './nat.js';
 import { pathFacts } from './path-facts.js';
 
 /** Final verdict, NAT and explanation of one packet; `index` (the ruleset) gives near misses and kube shares. */
@@ -27,7 +27,7 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex): Trace {
   const tail =
     nat.length === 0 && kube === null && closest === null
       ? ''
-      : explainTail(nat, { closest, kube: kube?.text ?? null }, steps, opensInKernelLog(b));
+      : explainTail(nat, { closest, kube: kube?.text ?? null }, steps, { backend: b.backend, packet });
   // Multicast and broadcast are for this host (or dropped) wherever no chain hooks input: nothing to point out.
   const unrouted =
     f.unrouted.lead === '' || (f.unrouted.maybeLocal && isGroupAddress(packet.dst))

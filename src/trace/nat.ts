@@ -1,5 +1,6 @@
 // NAT rewrites of one packet: header changes between base chains, tied to the nat rule that did them. Pure; no I/O.
 import type { Hook } from '../model/common.js';
+import type { PacketInfo } from '../model/packet.js';
 import type { RuleNat } from '../model/ruleset.js';
 import type { NatRewrite, TraceStep } from '../model/trace.js';
 import { endpoint } from './address.js';
@@ -147,23 +148,42 @@ export function natTargetText(n: NatRewrite): string {
   return `the address of the out interface, port${ports.includes('-') ? 's' : ''} ${ports}`;
 }
 
+/** What mappingNote reads of a trace: its reader and the packet's headers. */
+export interface NatContext {
+  readonly backend: string;
+  readonly packet: Pick<PacketInfo, 'tcpFlags' | 'proto' | 'icmpType'>;
+}
+
 /**
- * Words for a rewrite no traced rule made (see byConntrack), '' for one a rule made. `opening`: the packet opens a
- * TCP connection and the reader is the kernel log, where no nftables nat chain shows: for such a SYN an existing
- * mapping is a retransmission's, and a nat chain the log cannot show is as likely.
+ * Words for a rewrite no traced rule made (see byConntrack), '' for one a rule made. Conntrack rewrites a later
+ * packet of a NATed connection the same way, and a reply the other way (the destination of a reply to a
+ * masqueraded connection: read as DNAT); a SYN-ACK or an echo reply is a reply. A kernel-log packet opening a TCP
+ * connection shows no nftables nat chain: an existing mapping is a retransmission's, and a nat chain the log cannot
+ * show is as likely.
  */
-export function mappingNote(n: NatRewrite, steps: readonly TraceStep[], opening: boolean): string {
+export function mappingNote(n: NatRewrite, steps: readonly TraceStep[], t: NatContext): string {
   if (!byConntrack(n, steps)) return '';
-  return opening
-    ? ' (no rule the trace shows: an nftables nat chain the kernel log cannot show, or the mapping of an earlier SYN)'
-    : ' (existing conntrack mapping)';
+  if (opensInKernelLog(t))
+    return ' (no rule the trace shows: an nftables nat chain the kernel log cannot show, or the mapping of an earlier SYN)';
+  const dst = n.kind === 'dnat';
+  if (isReply(t.packet))
+    return dst
+      ? ` (conntrack reversing the connection's source NAT: this packet is a reply)`
+      : ` (conntrack reversing the connection's DNAT: this packet is a reply)`;
+  return dst
+    ? ' (existing conntrack mapping: a later packet of a DNATed connection, or a reply to a source-NATed one)'
+    : ' (existing conntrack mapping: a later packet of a source-NATed connection, or a reply to a DNATed one)';
+}
+
+/** A SYN-ACK or an ICMP echo reply. */
+function isReply(p: NatContext['packet']): boolean {
+  const flags = p.tcpFlags;
+  if (flags !== undefined) return flags.includes('SYN') && flags.includes('ACK');
+  return (p.proto === 'icmp' && p.icmpType === 0) || (p.proto === 'icmpv6' && p.icmpType === 129);
 }
 
 /** A kernel-log packet that opens a TCP connection (a SYN without ACK): see mappingNote. */
-export function opensInKernelLog(t: {
-  readonly backend: string;
-  readonly packet: { readonly tcpFlags?: readonly string[] };
-}): boolean {
+function opensInKernelLog(t: NatContext): boolean {
   return t.backend === 'kernlog' && isTcpOpen(t.packet.tcpFlags);
 }
 

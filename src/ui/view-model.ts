@@ -7,7 +7,7 @@ import { kubeText } from '../explain/describe.js';
 import { chainOwner } from '../explain/owner.js';
 import { endpoint } from '../trace/address.js';
 import { inHook } from '../trace/explain.js';
-import { mappingNote, natTargetText, opensInKernelLog } from '../trace/nat.js';
+import { mappingNote, natTargetText } from '../trace/nat.js';
 
 /** How a verdict is coloured: accept green, drop and reject red, anything else yellow. */
 export type Tone = 'good' | 'bad' | 'other' | 'plain';
@@ -69,7 +69,7 @@ export function natText(n: NatRewrite, t: Trace): string {
   const by =
     n.chain !== null
       ? ` by ${n.table}/${n.chain}${n.rule?.position != null ? ` rule ${n.rule.position}` : ''}`
-      : mappingNote(n, t.steps, opensInKernelLog(t)) || ' by a rule of the nat table';
+      : mappingNote(n, t.steps, t) || ' by a rule of the nat table';
   return `${n.kind.toUpperCase()} ${n.from} -> ${natTargetText(n)}${inHook(n.hook)}${by}`;
 }
 

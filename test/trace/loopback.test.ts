@@ -89,7 +89,7 @@ describe('the REDIRECTed SYN (O1: 10.24.2.1:24511 -> 10.24.2.2:9000, to the prox
     const t = traces.find((x) => x.packet.sport === 15001 && x.packet.tcpFlags?.join() === 'SYN,ACK')!;
     expect(hooks(t)).toEqual(['output', 'prerouting', 'input']);
     expect(natOf(t)).toEqual(['snat 127.0.0.1:15001 -> 10.24.2.2:9000 in postrouting by null']);
-    expect(t.explanation).toContain('(existing conntrack mapping)');
+    expect(t.explanation).toContain("(conntrack reversing the connection's DNAT: this packet is a reply)");
   });
 });
 

@@ -30,7 +30,7 @@ describe('kernel log: a later packet of a connection DNATed in output is one tra
       'filter/INPUT',
     ]);
     expect(t.explanation).toBe(
-      'accepted by rule 1 of filter/INPUT (-A INPUT -i lo -j ACCEPT), after DNAT 10.24.2.2:9000 -> 127.0.0.1:15001 in output (existing conntrack mapping)',
+      'accepted by rule 1 of filter/INPUT (-A INPUT -i lo -j ACCEPT), after DNAT 10.24.2.2:9000 -> 127.0.0.1:15001 in output (existing conntrack mapping: a later packet of a DNATed connection, or a reply to a source-NATed one)',
     );
   });
 

@@ -146,7 +146,10 @@ describe('kernel log (iptables-legacy) while native nft tables also filter', () 
       (x) => x.packet.dport === 9090 && x.packet.tcpFlags?.includes('ACK'),
     );
     expect(later.length).toBeGreaterThan(0);
-    for (const x of later) expect(x.explanation).toContain('in prerouting (existing conntrack mapping)');
+    for (const x of later)
+      expect(x.explanation).toContain(
+        'in prerouting (existing conntrack mapping: a later packet of a DNATed connection, or a reply to a source-NATed one)',
+      );
   });
 
   it('with the native dump too: short of admin/forward, which the kernel log cannot show', () => {

@@ -5,7 +5,7 @@ import { countersText, flowText, interfacesText, stepsByHook, stepVerdictText, v
 import { toneStyle } from './list-row.js';
 import { fit, seg, whole, width, type Glyphs, type Line } from './style.js';
 import { whyLines } from './why-lines.js';
-import { mappingNote, natTargetText, opensInKernelLog } from '../../trace/nat.js';
+import { mappingNote, natTargetText } from '../../trace/nat.js';
 import { wrapLine } from './wrap.js';
 
 export interface PathOptions {
@@ -78,7 +78,7 @@ function stepLabel(s: TraceStep): string {
 }
 
 function natLine(n: NatRewrite, indent: number, o: PathOptions, t: Trace): Line[] {
-  const how = mappingNote(n, t.steps, opensInKernelLog(t)).replace(' (', '  (');
+  const how = mappingNote(n, t.steps, t).replace(' (', '  (');
   return wrapLine(
     [seg(' '.repeat(indent)), seg(`${o.glyphs.arrow} ${natSummary(n)}`, 'nat'), seg(how, 'dim')],
     o.cols,
