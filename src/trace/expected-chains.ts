@@ -58,9 +58,18 @@ export interface UnroutedHint {
   readonly causes: string;
   /** No chain hooks input: a packet for this host would show nothing after prerouting either. */
   readonly maybeLocal: boolean;
+  /** No chain hooks forward: a forwarded packet would show nothing after prerouting either. */
+  readonly maybeForwarded?: true;
 }
 
 const NO_HINT: UnroutedHint = { lead: '', causes: '', maybeLocal: false };
+
+/** The causes for a multicast or broadcast packet (see finish: its destination says it was for this host or none). */
+export function groupDropped(range: 'multicast' | 'broadcast'): string {
+  const what =
+    range === 'multicast' ? 'a multicast group this host has not joined' : 'a broadcast this host does not take';
+  return `the kernel dropped it (${what}), or events were lost`;
+}
 
 /** The hint with its causes replaced by the ICMP error this host answered the packet with (trace/icmp-answer). */
 export function answeredText(hint: UnroutedHint, answer: IcmpAnswer): string {
@@ -85,7 +94,12 @@ export function unroutedHint(
     legacy ? index.declared(family, hook) : index.hooked(family, hook);
   const input = chainsAt('input');
   const forward = chainsAt('forward');
-  if (forward.length === 0) return NO_HINT;
+  if (forward.length === 0) {
+    if (input.length === 0) return NO_HINT;
+    const lead = `${UNROUTED_LEAD}input has chains (${chainNames(input)}): `;
+    const causes = `it was forwarded (no chain hooks forward), or ${DROPPED_ON_THE_WAY}`;
+    return { lead, causes, maybeLocal: false, maybeForwarded: true };
+  }
   if (input.length === 0) {
     const lead = `${UNROUTED_LEAD}forward has chains (${chainNames(forward)}): `;
     return { lead, causes: `it was for this host (no chain hooks input), or ${DROPPED_ON_THE_WAY}`, maybeLocal: true };

@@ -8,9 +8,9 @@ import { kubeFor } from '../explain/kube.js';
 import { packetView } from '../explain/packet-view.js';
 import { whyFor } from '../explain/why.js';
 import type { TraceBuilder } from './builder.js';
-import { isGroupAddress } from './address.js';
+import { groupRange, isLinkLocalGroup } from './address.js';
 import { explainTail } from './explain.js';
-import { answeredText } from './expected-chains.js';
+import { answeredText, groupDropped } from './expected-chains.js';
 import { findNat } from './nat.js';
 import { pathFacts } from './path-facts.js';
 
@@ -29,12 +29,16 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex): Trace {
       ? ''
       : explainTail(nat, { closest, kube: kube?.text ?? null }, steps, { backend: b.backend, packet });
   // Multicast and broadcast are for this host (or dropped) wherever no chain hooks input: nothing to point out.
+  // Where input has chains, one not seen there was dropped (link-local groups are never forwarded); any other
+  // packet may have been forwarded where no chain hooks forward.
+  const group = groupRange(packet.dst);
+  const hint = f.unrouted;
   const unrouted =
-    f.unrouted.lead === '' || (f.unrouted.maybeLocal && isGroupAddress(packet.dst))
+    hint.lead === '' || (hint.maybeLocal && group) || (hint.maybeForwarded === true && !isLinkLocalGroup(packet.dst))
       ? ''
       : b.answeredBy !== null
-        ? answeredText(f.unrouted, b.answeredBy)
-        : f.unrouted.lead + f.unrouted.causes;
+        ? answeredText(hint, b.answeredBy)
+        : hint.lead + (group === null ? hint.causes : groupDropped(group));
   return {
     id: b.id,
     backend: b.backend,

@@ -94,3 +94,24 @@ describe('a ping over the rate limit, dropped by the INPUT policy', () => {
     );
   });
 });
+
+describe('link-local multicast the host never joined (MLD reports, router solicitations): seen only in prerouting', () => {
+  it.each([
+    [
+      'capture3-dmesg.txt',
+      V4_V6.map((s) => 'capture3' + s),
+      'k44',
+      'input and forward have chains (filter/INPUT, filter/FORWARD)',
+    ],
+    ['capture4-nft-monitor.txt', ['capture4-nft-list-ruleset.txt'], 'bedf089f', 'input has chains (fw/input)'],
+  ])('%s: %s was dropped by the kernel, not forwarded', (capture, rules, id, chains) => {
+    const t = replay(capture, ...rules).traces.find((x) => x.id === id)!;
+    expect(t.packet.dst).toBe('ff02::2');
+    // The native ruleset has no forward chain: the packet might have been forwarded, but not to ff02::/16.
+    expect(t.explanation).toMatch(
+      new RegExp(
+        `; not seen after prerouting, though ${chains.replace(/[()]/g, '\\$&')}: the kernel dropped it \\(a multicast group this host has not joined\\), or events were lost$`,
+      ),
+    );
+  });
+});
