@@ -20,6 +20,7 @@ import { RecentTraces } from './moved-id.js';
 import { RecentPackets } from './icmp-answer.js';
 import { identified, LoWaitingRoom, sameAsSent, sentOverLo } from './loopback.js';
 import { logStep as cachedLogStep, netlinkStep as cachedNetlinkStep } from './step-cache.js';
+import { rawUserChainHook } from './base-hook.js';
 
 export interface AssemblerOptions {
   readonly index?: RuleIndex | undefined;
@@ -192,7 +193,7 @@ export class Assembler {
 
   private enterNetlink(e: NetlinkEvent, c: SeenChain, packet: PacketInfo | null, now: number): TraceBuilder {
     const key = netlinkKey(e.traceId);
-    const hook = c.hook ?? 'unknown';
+    const hook = c.hook ?? (packet === null ? null : rawUserChainHook(c.family, c.table, packet)) ?? 'unknown';
     let b = this.open.get(key);
     if (b && this.startsNewPacket(b, c.key, hook, packet)) {
       this.close(key);
@@ -252,7 +253,9 @@ export class Assembler {
     const key = this.lastLogKey;
     const c = this.chainOf(e.family, e.table, e.chain);
     const baseHook = c.hook;
-    let b = this.logTraceFor(key, e, c) ?? this.grownByTcpmss(key, e);
+    // A user chain of raw runs at prerouting or output: its lines place the packet as a base chain's do.
+    const placed = baseHook ?? (c.table === 'raw' ? (e.hook ?? rawUserChainHook(c.family, c.table, e.packet)) : null);
+    let b = this.logTraceFor(key, e, c, placed) ?? this.grownByTcpmss(key, e);
     if (!b) {
       const free = this.open.get(key) === undefined ? key : this.freeLogKey(key);
       b = new TraceBuilder(
@@ -265,7 +268,7 @@ export class Assembler {
       );
       b.keys.push(free);
       this.open.set(free, b);
-      this.begun(b, baseHook ?? 'unknown', e.packet);
+      this.begun(b, placed ?? 'unknown', e.packet);
     }
     b.lastAt = now;
     if (baseHook !== null && c.key !== b.base) b.enter(c.key, c.family, baseHook, e.table, e.chain, e.packet);
@@ -273,7 +276,7 @@ export class Assembler {
     b.lastPacket = e.packet;
     b.lastTable = e.table;
     // ulogd JSON names the hook on every line; other envelopes leave user chains to inherit the caller's.
-    const hook = baseHook ?? e.hook ?? b.hook;
+    const hook = placed ?? e.hook ?? b.hook;
     const index = this.index;
     const { step, nat } = cachedLogStep(this.chains, c, e, hook, (owned) => kernlogStep(owned, hook, index));
     b.add(step, nat);
@@ -306,11 +309,11 @@ export class Assembler {
    * interleave, so a key has up to LOG_ALTERNATES more open traces under `key\u0001N`; the line goes to the one
    * whose headers it matches best. A trace the line cannot continue (its packet was done) is closed.
    */
-  private logTraceFor(key: string, e: LogStep, c: SeenChain): TraceBuilder | undefined {
+  private logTraceFor(key: string, e: LogStep, c: SeenChain, placed: Hook | null): TraceBuilder | undefined {
     let best: TraceBuilder | undefined;
     let bestScore = -1;
     // Back in over lo: the trace that sent it goes on.
-    const back = c.hook === 'prerouting' && e.packet.iif === 'lo' ? this.logSentOverLo(key, e.packet) : undefined;
+    const back = placed === 'prerouting' && e.packet.iif === 'lo' ? this.logSentOverLo(key, e.packet) : undefined;
     if (back !== undefined) return back;
     for (let n = 0; n <= LOG_ALTERNATES; n++) {
       const k = n === 0 ? key : `${key}\u0001${n}`;
@@ -318,12 +321,12 @@ export class Assembler {
       // Alternates are looked at only when the primary trace cannot take the line as it is (or there is none).
       if (b === undefined) continue;
       // A packet that came in never passes output: this is a copy the host sends (TEE), and the original goes on.
-      if (c.hook === 'output' && b.packet.iif) continue;
-      if (c.hook !== null && (b.done || this.logStartsNewPacket(b, c.key, c.hook, e))) {
+      if (placed === 'output' && b.packet.iif) continue;
+      if (placed !== null && (b.done || this.logStartsNewPacket(b, c.key, placed, e))) {
         this.close(k);
         continue;
       }
-      const hook = c.hook ?? e.hook ?? b.hook;
+      const hook = placed ?? e.hook ?? b.hook;
       // Equal headers (a copy and its original): the trace whose hook comes right before this one's takes the line.
       const score = 2 * headerScore(b, e, hook) + (followsOn(b.hook, hook) ? 1 : 0);
       if (score > bestScore) {

@@ -1,4 +1,5 @@
-// The hook of a base chain neither the ruleset given nor the naming conventions place (native nft chains are named
+// Hooks of chains the ruleset and the naming conventions do not place. A base chain
+// neither the ruleset given nor the naming conventions place (native nft chains are named
 // freely: `pre`, `in_filter`, `nat_post`): the words of its name, if the interfaces of the packet entering it allow
 // that hook. nft and xtables-monitor print the interfaces the hook has: prerouting and input an in-interface only,
 // output an out-interface only, forward both, postrouting an out-interface (and the in-interface of a forwarded
@@ -32,4 +33,14 @@ function fitsInterfaces(hook: Hook, p: PacketInfo): boolean {
     case 'unknown':
       return false;
   }
+}
+
+/**
+ * The hook of a user chain of iptables' raw table, which only PREROUTING and OUTPUT reach: prerouting for a packet
+ * that came in (it has an in-interface), output for one this host sends. A trace begins in such a chain when the
+ * TRACE rule sits there (`-A PREROUTING -j trace-chain`). Null for other tables.
+ */
+export function rawUserChainHook(family: Family, table: string, packet: PacketInfo): Hook | null {
+  if (table !== 'raw' || (family !== 'ip' && family !== 'ip6')) return null;
+  return packet.iif ? 'prerouting' : 'output';
 }
