@@ -63,13 +63,17 @@ export const PORTS = '(ports)';
 export function compareMatch(m: RuleMatch, p: PacketView): Outcome {
   const unknown = (why = ''): Outcome => ({ kind: 'unknown', text: why === '' ? m.text : `${m.text} (${why})` });
   const got = packetValue(m, p);
-  if (got === null) return unknown(m.field === 'ctstate' ? 'conntrack state not known for this packet' : '');
+  // The packet's conntrack state is not in the trace: like a field it does not show (see near-miss keptOut).
+  if (got === null)
+    return m.field === 'ctstate'
+      ? { kind: 'unknown', text: `${m.text} (conntrack state not known for this packet)`, absent: true }
+      : unknown();
   if (got.kind === 'absent')
     return { kind: 'unknown', text: `${m.text} (the trace does not show the packet's ${m.field})`, absent: true };
   let hit: boolean | null;
   if (got.kind === 'none') hit = false;
   else hit = anyValue(m, got.value, p);
-  if (hit === null) return unknown();
+  if (hit === null) return m.field === 'ctstate' ? { kind: 'unknown', text: m.text, absent: true } : unknown();
   if (hit !== m.negate) return PASS;
   const want = `${m.negate ? '!' : ''}${m.values.join(',')}`;
   if (got.kind === 'none') return { kind: 'fail', failed: { field: m.field, want, got: got.shown }, otherProto: true };
@@ -105,8 +109,13 @@ function packetValue(m: RuleMatch, p: PacketView): Got | null {
       const name = m.field === 'iif' ? p.iif : p.oif;
       return name === '' ? { kind: 'none', shown: '(none)' } : v(name);
     }
-    case 'ctstate':
-      return p.ctStates === null ? null : { kind: 'value', value: [...p.ctStates].join(',') };
+    case 'ctstate': {
+      if (p.ctStates === null) return null;
+      // A SYN a helper may have expected: `NEW or RELATED` (shown only: the match reads ctStates and ctUnknown).
+      const maybe = [...p.ctUnknown].filter((x) => x === 'NEW' || x === 'RELATED');
+      const states = maybe.length > 0 ? [maybe.join(' or '), ...p.ctStates] : [...p.ctStates];
+      return { kind: 'value', value: states.join(',') };
+    }
     case 'icmp-type':
       if (p.proto !== undefined && p.proto !== 'icmp' && p.proto !== 'icmpv6') return { kind: 'none', shown: p.proto };
       if (p.icmpType === undefined) return { kind: 'absent' };

@@ -140,11 +140,10 @@ function score(c: Candidate, p: PacketView, order: number): Scored | null {
   return { c, order, failed, misses, unknown: [...new Set(unknown)], met, metNarrow, unknownOwn };
 }
 
-/** A failed `ct state established,related` for a packet known to be NEW. */
+/** A failed `ct state established,related` for a connection's first packet (NEW, or maybe RELATED: then it failed on ESTABLISHED). */
 function repliesOnly(m: RuleMatch, p: PacketView): boolean {
-  return (
-    m.field === 'ctstate' && !m.negate && p.ctStates?.has('NEW') === true && m.values.every((v) => REPLY_STATES.has(v))
-  );
+  const first = p.ctStates?.has('NEW') === true || p.ctUnknown.has('NEW');
+  return m.field === 'ctstate' && !m.negate && first && m.values.every((v) => REPLY_STATES.has(v));
 }
 
 /** A failed condition that only packets of the other IP family could meet (`ip daddr` for an IPv6 packet). */

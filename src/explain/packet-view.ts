@@ -1,6 +1,8 @@
 // The packet as the deciding chain saw it: its headers at that hook (after DNAT), and its conntrack state
 // when the trace tells it. Only the first packet of a TCP connection is known: a SYN without ACK is NEW
-// (and DNAT when a DNAT rewrite ran before); anything else leaves the state unknown. Pure; no I/O.
+// (and DNAT when a DNAT rewrite ran before), unless the ruleset uses conntrack helpers and the SYN goes to a port
+// a helper may expect (1024 and up: FTP data): then it may be RELATED. Anything else leaves the state unknown.
+// Pure; no I/O.
 import type { Hook } from '../model/common.js';
 import type { PacketInfo } from '../model/packet.js';
 import type { NatRewrite, TraceStep } from '../model/trace.js';
@@ -22,11 +24,14 @@ export function packetView(
   steps: readonly TraceStep[],
   nat: readonly NatRewrite[],
   hook: Hook,
+  /** The ruleset uses conntrack helpers (RuleIndex.helpers). */
+  helpers = false,
 ): PacketView {
   const at = atHook ?? first;
   const rawProto = at.proto ?? first.proto;
   const proto = rawProto === undefined ? undefined : (normProto(String(rawProto)) ?? String(rawProto));
-  const ct = firstSyn(first, steps) ? ctOfFirst(nat, hook) : { ctStates: null, ctUnknown: EMPTY };
+  const expected = helpers && (at.dport ?? first.dport ?? 0) >= 1024;
+  const ct = firstSyn(first, steps) ? ctOfFirst(nat, hook, expected) : { ctStates: null, ctUnknown: EMPTY };
   return {
     ipVersion: at.ipVersion ?? first.ipVersion,
     proto,
@@ -50,11 +55,18 @@ function firstSyn(first: PacketInfo, steps: readonly TraceStep[]): boolean {
   return !steps.some((s) => s.table === 'raw' && s.rule?.text != null && /notrack/i.test(s.rule.text));
 }
 
-function ctOfFirst(nat: readonly NatRewrite[], hook: Hook): Pick<PacketView, 'ctStates' | 'ctUnknown'> {
-  const states = new Set(['NEW']);
+/** expected: the SYN may open a connection a helper expected (RELATED, not NEW). */
+function ctOfFirst(
+  nat: readonly NatRewrite[],
+  hook: Hook,
+  expected: boolean,
+): Pick<PacketView, 'ctStates' | 'ctUnknown'> {
+  const states = new Set(expected ? [] : ['NEW']);
+  const unknown = new Set(expected ? ['NEW', 'RELATED'] : []);
   const dnatBefore = nat.some(
     (n) => (n.kind === 'dnat' || n.kind === 'redirect') && n.hook !== hook && n.hook !== 'postrouting',
   );
   if (dnatBefore) states.add('DNAT');
-  return { ctStates: states, ctUnknown: BEFORE_SNAT.has(hook) ? EMPTY : new Set(['SNAT']) };
+  if (!BEFORE_SNAT.has(hook)) unknown.add('SNAT');
+  return { ctStates: states, ctUnknown: unknown.size === 0 ? EMPTY : unknown };
 }

@@ -133,4 +133,9 @@ export interface RuleIndex {
   map(family: Family, table: string, name: string): MapInfo | undefined;
   /** True when the index holds no chain at all. */
   readonly empty: boolean;
+  /**
+   * The ruleset assigns conntrack helpers or matches on them (`-j CT --helper ftp`, `-m helper`, nft `ct helper`):
+   * a connection's first packet may then be RELATED, one a helper expected (an FTP data connection).
+   */
+  readonly helpers: boolean;
 }

@@ -33,6 +33,9 @@ function certainlyHooked(chain: ChainInfo): boolean {
   return chain.type !== undefined || chain.rules.length > 0 || chain.policy === 'drop';
 }
 
+/** A rule that assigns or matches a conntrack helper, in iptables or nft syntax. */
+const HELPER = /--helper\b|-m helper\b|\bct helper\b/;
+
 export function buildRuleIndex(snapshot: RulesetSnapshot): RuleIndex {
   const entries = new Map<string, Entry>();
   for (const chain of snapshot.chains) {
@@ -63,6 +66,7 @@ export function buildRuleIndex(snapshot: RulesetSnapshot): RuleIndex {
     HOOKED_FAMILIES[family].flatMap((f) => by.get(`${f}\u0000${hook}`) ?? []);
   return {
     empty: entries.size === 0,
+    helpers: snapshot.chains.some((c) => c.rules.some((r) => HELPER.test(r.text))),
     hooked: (family, hook) => at(hooked, family, hook),
     declared: (family, hook) => at(declared, family, hook),
     map: (family, table, name) => withFallback(maps, family, table, name),

@@ -21,7 +21,9 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex): Trace {
   const nat = findNat(steps, f.stepNat, f.natAt, b.sightings);
   const proto = b.packet.proto ?? f.ruleProto;
   const packet = proto === undefined || proto === b.packet.proto ? b.packet : { ...b.packet, proto };
-  const why = whyFor(f.why, () => packetView(packet, packetAt(b, verdict), steps, nat, verdict.hook ?? 'unknown'));
+  const why = whyFor(f.why, () =>
+    packetView(packet, packetAt(b, verdict), steps, nat, verdict.hook ?? 'unknown', index?.helpers),
+  );
   const kube = f.kube === null ? null : kubeFor(f.kube, nat, b.packet);
   const closest = why.nearMisses[0]?.text ?? null;
   const tail =

@@ -157,14 +157,16 @@ export interface NatContext {
 /**
  * Words for a rewrite no traced rule made (see byConntrack), '' for one a rule made. Conntrack rewrites a later
  * packet of a NATed connection the same way, and a reply the other way (the destination of a reply to a
- * masqueraded connection: read as DNAT); a SYN-ACK or an echo reply is a reply. A kernel-log packet opening a TCP
- * connection shows no nftables nat chain: an existing mapping is a retransmission's, and a nat chain the log cannot
- * show is as likely.
+ * masqueraded connection: read as DNAT); a SYN-ACK or an echo reply is a reply.
  */
 export function mappingNote(n: NatRewrite, steps: readonly TraceStep[], t: NatContext): string {
   if (!byConntrack(n, steps)) return '';
-  if (opensInKernelLog(t))
-    return ' (no rule the trace shows: an nftables nat chain the kernel log cannot show, or the mapping of an earlier SYN)';
+  // A connection's first packet: a retransmitted SYN has the first one's mapping, an expected connection (FTP data)
+  // the helper's; the kernel log shows no nftables nat chain.
+  if (isTcpOpen(t.packet.tcpFlags))
+    return t.backend === 'kernlog'
+      ? " (no rule the trace shows: an nftables nat chain the kernel log cannot show, an earlier SYN's mapping, or a conntrack helper's expectation)"
+      : " (no nat rule: an earlier SYN's mapping, or a conntrack helper's expectation)";
   const dst = n.kind === 'dnat';
   if (isReply(t.packet))
     return dst
@@ -180,11 +182,6 @@ function isReply(p: NatContext['packet']): boolean {
   const flags = p.tcpFlags;
   if (flags !== undefined) return flags.includes('SYN') && flags.includes('ACK');
   return (p.proto === 'icmp' && p.icmpType === 0) || (p.proto === 'icmpv6' && p.icmpType === 129);
-}
-
-/** A kernel-log packet that opens a TCP connection (a SYN without ACK): see mappingNote. */
-function opensInKernelLog(t: NatContext): boolean {
-  return t.backend === 'kernlog' && isTcpOpen(t.packet.tcpFlags);
 }
 
 /**

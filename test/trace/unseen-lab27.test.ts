@@ -139,7 +139,7 @@ describe('kernel log (iptables-legacy) while native nft tables also filter', () 
     const t = replay('c3-dmesg-trace.txt', ...dumps).traces.find((x) => x.id === 'k28')!;
     expect(t.nat).toMatchObject([{ kind: 'dnat', from: '10.27.1.1:9090', to: '10.27.89.2:80', rule: null }]);
     expect(t.explanation).toContain(
-      'DNAT 10.27.1.1:9090 -> 10.27.89.2:80 in prerouting (no rule the trace shows: an nftables nat chain the kernel log cannot show, or the mapping of an earlier SYN)',
+      "DNAT 10.27.1.1:9090 -> 10.27.89.2:80 in prerouting (no rule the trace shows: an nftables nat chain the kernel log cannot show, an earlier SYN's mapping, or a conntrack helper's expectation)",
     );
     // The connection's later packets have its mapping.
     const later = replay('c3-dmesg-trace.txt', ...dumps).traces.filter(
