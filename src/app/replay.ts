@@ -74,7 +74,7 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
   if (headless > 0) renderer.handle({ kind: 'warning', message: headlessWarning(headless, index !== undefined) });
   if (stats.lost > 0) renderer.handle({ kind: 'warning', message: lostWarning(stats.lost) });
   for (const file of cut) renderer.handle({ kind: 'warning', message: midLineWarning(file) });
-  for (const message of [unheld?.warning(), unmatched?.warning()])
+  for (const message of [unheld?.warning(), unmatched?.warning(cut.length > 0)])
     if (message) renderer.handle({ kind: 'warning', message });
   renderer.handle({ kind: 'stats', stats, final: true });
 }

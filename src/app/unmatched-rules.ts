@@ -33,8 +33,11 @@ export class UnmatchedRules {
     }
   }
 
-  /** The warning for the end of the run, or null when every rule step was found. */
-  warning(): string | null {
+  /**
+   * The warning for the end of the run, or null when every rule step was found. `cutShort`: the capture ends in the
+   * middle of a line (the reader died while printing one), which a single unmatched rule most likely is.
+   */
+  warning(cutShort = false): string | null {
     const s = this.first;
     if (s === null) return null;
     const what = s.rule?.text
@@ -44,6 +47,8 @@ export class UnmatchedRules {
         : `rule ${s.rule.position}`;
     const traces = this.traces === 1 ? '1 trace names' : `${this.traces} traces name`;
     const lead = `${traces} rules the ruleset given does not hold in their chain (first: ${s.table}/${s.chain} ${what})`;
+    if (cutShort && this.traces === 1)
+      return `${lead}: most likely the line the reader was printing when it stopped, cut short (the capture ends in the middle of a line)`;
     if (this.firstLogged)
       return (
         `${lead}, so their text, counters and verdicts are unknown: give the iptables-save output of the host ` +

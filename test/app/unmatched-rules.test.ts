@@ -16,14 +16,22 @@ const RULESET = `table inet t { # handle 7
 const line = (id: string, body: string): string => `trace id ${id} inet t in ${body}`;
 const PACKET = 'packet: iif "lo" ip saddr 127.0.0.1 ip daddr 127.0.0.1 ip protocol tcp tcp sport 4000 tcp dport 22';
 
-function warningFor(trace: string): string | null {
+function warningFor(trace: string, cutShort = false): string | null {
   const index = buildRuleIndex(readRuleset(RULESET));
   const unmatched = new UnmatchedRules(index);
   for (const t of replayText(trace, { dumps: [RULESET] }).traces) unmatched.see(t);
-  return unmatched.warning();
+  return unmatched.warning(cutShort);
 }
 
 describe('UnmatchedRules', () => {
+  it('a capture that ends mid-line: one unmatched rule is most likely the line cut short (the reader died)', () => {
+    const cut = [line('a1', PACKET), line('a1', 'rule tcp dport (verdict accept)')].join('\n');
+    expect(warningFor(cut, true)).toBe(
+      '1 trace names rules the ruleset given does not hold in their chain (first: t/in "tcp dport"): most likely the line the reader was printing when it stopped, cut short (the capture ends in the middle of a line)',
+    );
+    expect(warningFor(cut, false)).toMatch(/, so their positions, counters and near misses are missing: /);
+  });
+
   it('says nothing when every rule step was found in the ruleset', () => {
     expect(
       warningFor([line('a1', PACKET), line('a1', 'rule tcp dport 22 accept # handle 2 (verdict accept)')].join('\n')),
