@@ -22,12 +22,20 @@ export interface PacketView {
   readonly ctStates: ReadonlySet<string> | null;
   /** States that cannot be told even then (e.g. SNAT before the nat hooks ran). */
   readonly ctUnknown: ReadonlySet<string>;
+  /**
+   * The trace shows no TCP flags. With ports but no protocol (xtables-monitor prints none for UDP, and flags for
+   * every TCP packet) the packet is then not TCP.
+   */
+  readonly flagless?: boolean;
 }
 
 /** What of the packet conditions on `fields` can see: two packets with the same key compare alike. */
 export function viewKey(p: PacketView, fields: ReadonlySet<MatchField>): string {
   // An unknown protocol is still not a portless one when the packet shows ports (see packetValue).
-  const parts: (string | number | boolean | null | undefined)[] = [p.ipVersion, p.proto ?? hasPorts(p)];
+  const parts: (string | number | boolean | null | undefined)[] = [
+    p.ipVersion,
+    p.proto ?? `${hasPorts(p)}${p.flagless === true}`,
+  ];
   if (fields.has('src')) parts.push(p.src);
   if (fields.has('dst')) parts.push(p.dst);
   if (fields.has('sport')) parts.push(p.sport);
@@ -58,6 +66,8 @@ const PASS: Outcome = { kind: 'pass' };
 const PORTLESS = new Set(['icmp', 'icmpv6', 'esp', 'ah', 'gre']);
 /** What a packet of unknown protocol that shows ports `got` for a portless protocol condition. */
 export const PORTS = '(ports)';
+/** What such a packet without TCP flags `got` for a TCP condition. */
+export const NOT_TCP = '(ports, no TCP flags)';
 
 /** The outcome of one condition for this packet. */
 export function compareMatch(m: RuleMatch, p: PacketView): Outcome {
@@ -93,6 +103,8 @@ function packetValue(m: RuleMatch, p: PacketView): Got | null {
       // xtables-monitor prints no protocol for UDP, but ports: such a packet is none of the portless protocols.
       if (p.proto === undefined && hasPorts(p) && m.values.every((x) => PORTLESS.has(x)))
         return { kind: 'none', shown: PORTS };
+      if (p.proto === undefined && hasPorts(p) && p.flagless === true && m.values.every((x) => x === 'tcp'))
+        return { kind: 'none', shown: NOT_TCP };
       return v(p.proto);
     case 'src':
       return v(p.src);

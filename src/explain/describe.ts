@@ -3,7 +3,7 @@
 import type { RuleMatch } from '../model/ruleset.js';
 import type { FailedCondition, KubeService, NearMiss, RuleRef } from '../model/trace.js';
 import { icmpTypeName } from '../ruleset/match-values.js';
-import { PORTS } from './compare.js';
+import { NOT_TCP, PORTS } from './compare.js';
 
 const NAT_STATUS: ReadonlySet<string> = new Set(['DNAT', 'SNAT']);
 
@@ -79,7 +79,7 @@ export function failedText(f: FailedCondition): string {
     case 'icmp-type':
       return /^\d/.test(f.got) ? `is icmp type ${f.got}` : `is ${f.got}`;
     case 'proto':
-      return f.got === PORTS ? 'has ports' : `is ${f.got}`;
+      return f.got === PORTS ? 'has ports' : f.got === NOT_TCP ? 'is not tcp (ports, no TCP flags)' : `is ${f.got}`;
     case 'ctstate': {
       const want = f.want.replace(/^!/, '').split(',');
       if (!want.every((x) => NAT_STATUS.has(x))) return `is ${f.got}`;

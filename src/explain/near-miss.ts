@@ -2,7 +2,8 @@
 // condition by condition. Ranked by fewest failed conditions (then most met); a rule with a condition that
 // cannot be compared is `uncertain` and comes after every certain one. Rules that only accept replies
 // (ct state established/related) are no near miss of a connection's first packet, and rules for the other
-// IP family (an inet table holds both) are no near miss at all. Pure; no I/O.
+// IP family (an inet table holds both) or for loopback traffic (`-i lo`, for a packet from the network) are no near
+// miss at all. Pure; no I/O.
 import type { RuleInfo, RuleMatch } from '../model/ruleset.js';
 import type { CannotCompare, FailedCondition, NearMiss, RuleRef, ViaRule } from '../model/trace.js';
 import type { Candidate } from './candidates.js';
@@ -29,6 +30,8 @@ interface Scored {
    * does not show, nor the earlier rules that may stop it first).
    */
   readonly unknownOwn: number;
+  /** Conditions not compared because the trace does not show the packet's value (its protocol, its state). */
+  readonly unknownAbsent: number;
 }
 
 /** The best near misses (at most 3) and every accepting rule that could not be compared (at most 10). */
@@ -42,8 +45,11 @@ export function nearMisses(
     const s = score(c, p, order);
     if (s !== null) scored.push(s);
   });
-  const certain = scored.filter((s) => s.unknown.length === 0 && s.failed.length > 0).sort(byCloseness);
-  const open = scored.filter((s) => s.unknown.length > 0).sort(byCloseness);
+  // A rule with a condition that fails, and nothing else unknown but what the trace does not show of the packet,
+  // ranks with the certain ones (xtables-monitor shows no protocol for UDP: `udp dport 53` against port 161).
+  const firm = (s: Scored): boolean => s.failed.length > 0 && s.unknown.length === s.unknownAbsent;
+  const certain = scored.filter(firm).sort(byCloseness);
+  const open = scored.filter((s) => s.unknown.length > 0 && !firm(s)).sort(byCloseness);
   // A rule the trace shows the packet passed did not accept it: with no condition that fails, what fwtrace cannot
   // compare kept the packet out (a rate limit spent, a source not on a recent list), when only the rule's own
   // conditions are unknown (had it jumped, the trace would show it) and one it compares holds. Such a rule is as
@@ -114,6 +120,7 @@ function score(c: Candidate, p: PacketView, order: number): Scored | null {
   let met = 0;
   let metNarrow = 0;
   let unknownOwn = 0;
+  let unknownAbsent = 0;
   for (const m of dedupe(c.matches)) {
     const o = compareMatch(m, p);
     if (o.kind === 'pass') {
@@ -122,8 +129,9 @@ function score(c: Candidate, p: PacketView, order: number): Scored | null {
     } else if (o.kind === 'unknown') {
       unknown.push(o.text);
       if (o.absent !== true) unknownOwn++;
+      else unknownAbsent++;
     } else {
-      if (repliesOnly(m, p) || otherFamily(m, p)) return null;
+      if (repliesOnly(m, p) || otherFamily(m, p) || loopbackOnly(m, p)) return null;
       (o.otherProto ? restated : failed).push(o.failed);
     }
   }
@@ -137,13 +145,23 @@ function score(c: Candidate, p: PacketView, order: number): Scored | null {
     const what = b.jumps ? `jumps to ${b.rule.target ?? '?'} first` : `may stop it first`;
     unknown.push(`${b.chain} ${label(ref(b.rule))} ${what}${texts.length > 0 ? ` (${texts.join('; ')})` : ''}`);
   }
-  return { c, order, failed, misses, unknown: [...new Set(unknown)], met, metNarrow, unknownOwn };
+  return { c, order, failed, misses, unknown: [...new Set(unknown)], met, metNarrow, unknownOwn, unknownAbsent };
 }
 
 /** A failed `ct state established,related` for a connection's first packet (NEW, or maybe RELATED: then it failed on ESTABLISHED). */
 function repliesOnly(m: RuleMatch, p: PacketView): boolean {
   const first = p.ctStates?.has('NEW') === true || p.ctUnknown.has('NEW');
   return m.field === 'ctstate' && !m.negate && first && m.values.every((v) => REPLY_STATES.has(v));
+}
+
+/**
+ * A failed `-i lo` / `iifname "lo"` (or out-interface) for a packet on another interface: a rule for this host's
+ * own traffic over loopback, which a packet from the network never is (the `closest` of every INPUT drop else).
+ */
+function loopbackOnly(m: RuleMatch, p: PacketView): boolean {
+  if (m.negate || (m.field !== 'iif' && m.field !== 'oif')) return false;
+  const got = m.field === 'iif' ? p.iif : p.oif;
+  return got !== undefined && got !== '' && got !== 'lo' && m.values.every((v) => v === 'lo');
 }
 
 /** A failed condition that only packets of the other IP family could meet (`ip daddr` for an IPv6 packet). */

@@ -43,6 +43,7 @@ export function packetView(
     oif: at.oif ?? first.oif,
     icmpType: at.icmpType ?? first.icmpType,
     icmpCode: at.icmpCode ?? first.icmpCode,
+    flagless: at.tcpFlags === undefined && first.tcpFlags === undefined,
     ...ct,
   };
 }

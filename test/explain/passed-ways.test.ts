@@ -61,7 +61,7 @@ describe('a rule the packet passed whose every condition compared holds', () => 
   const index = buildRuleIndex(
     parseIptablesSave(`*filter
 :INPUT DROP [0:0]
--A INPUT -i lo -j ACCEPT
+-A INPUT -i mgmt0 -j ACCEPT
 -A INPUT -p icmp -m icmp --icmp-type 8 -m limit --limit 2/sec --limit-burst 3 -j ACCEPT
 -A INPUT -p tcp -m recent --rcheck --name ok -j ACCEPT
 COMMIT
@@ -74,7 +74,7 @@ COMMIT
     const why = run(index, [pkt(IN, PING), policy(IN, 'drop')]).why!;
     expect(why.nearMisses.map((n) => n.text).slice(0, 2)).toEqual([
       'rule 2 accepts icmp type echo-request, but did not take this packet: -m limit --limit 2/sec --limit-burst 3',
-      'rule 1 would accept in on lo, but this packet arrives on eth0',
+      'rule 1 would accept in on mgmt0, but this packet arrives on eth0',
     ]);
     expect(why.nearMisses[0]).toMatchObject({ verdict: 'uncertain', failed: [] });
   });
@@ -87,7 +87,34 @@ COMMIT
     );
     // xtables-monitor prints no protocol for ICMP: `-p icmp` cannot be compared, so nothing is known to hold.
     const bare: PacketInfo = { ipVersion: 4, src: '10.0.1.2', dst: '10.0.1.1', iif: 'eth0' };
-    expect(first(bare)).toBe('rule 1 would accept in on lo, but this packet arrives on eth0');
+    expect(first(bare)).toBe('rule 1 would accept in on mgmt0, but this packet arrives on eth0');
+  });
+});
+
+describe('a rule for loopback traffic', () => {
+  it('is no near miss of a packet from the network (it would be the closest of every INPUT drop)', () => {
+    const index = buildRuleIndex(
+      parseIptablesSave(`*filter
+:INPUT DROP [0:0]
+-A INPUT -i lo -j ACCEPT
+-A INPUT -p udp -m udp --dport 53 -j ACCEPT
+COMMIT
+`),
+    );
+    const IN = { table: 'filter', chain: 'INPUT' };
+    const snmp: PacketInfo = {
+      ipVersion: 4,
+      proto: 'udp',
+      src: '10.0.1.2',
+      dst: '10.0.1.1',
+      sport: 4000,
+      dport: 161,
+      iif: 'eth0',
+    };
+    const why = run(index, [pkt(IN, snmp), policy(IN, 'drop')]).why!;
+    expect(why.nearMisses.map((n) => n.text)).toEqual([
+      'rule 2 would accept udp dport 53, but this packet goes to port 161',
+    ]);
   });
 });
 

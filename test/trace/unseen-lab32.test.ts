@@ -115,3 +115,21 @@ describe('link-local multicast the host never joined (MLD reports, router solici
     );
   });
 });
+
+describe('xtables-monitor prints no protocol for UDP: a UDP drop still gets the UDP rule as its closest', () => {
+  it('2fdfe875 (udp to port 161): as the kernel log and nft say, not `rule 1 would accept in on lo`', () => {
+    const t = replay('capture1b-xtables-monitor.txt', ...V4_V6.map((s) => 'capture1b' + s)).traces.find(
+      (x) => x.id === '2fdfe875',
+    )!;
+    expect(t.packet.proto).toBeUndefined(); // never guessed in the record (NDJSON: null)
+    expect(t.explanation).toBe(
+      "dropped by the DROP policy of filter/INPUT: no rule accepted it; closest: rule 7 might accept udp dport 53,123 (via ufw-user-input rule 7), but this packet goes to port 161; cannot compare: -p udp (the trace does not show the packet's proto)",
+    );
+    // A tcp rule fails: ports without TCP flags (xtables-monitor prints flags for every TCP packet).
+    expect(t.why!.nearMisses.find((n) => n.text.includes('tcp dport 22'))?.failed).toContainEqual({
+      field: 'proto',
+      want: 'tcp',
+      got: '(ports, no TCP flags)',
+    });
+  });
+});
