@@ -37,10 +37,13 @@ function fitsInterfaces(hook: Hook, p: PacketInfo): boolean {
 
 /**
  * The hook of a user chain of iptables' raw table, which only PREROUTING and OUTPUT reach: prerouting for a packet
- * that came in (it has an in-interface), output for one this host sends. A trace begins in such a chain when the
- * TRACE rule sits there (`-A PREROUTING -j trace-chain`). Null for other tables.
+ * that came in (it has an in-interface only), output for one this host sends (an out-interface only). A trace
+ * begins in such a chain when the TRACE rule sits there (`-A PREROUTING -j trace-chain`). Null for other tables,
+ * and for a packet with both interfaces.
  */
 export function rawUserChainHook(family: Family, table: string, packet: PacketInfo): Hook | null {
   if (table !== 'raw' || (family !== 'ip' && family !== 'ip6')) return null;
-  return packet.iif ? 'prerouting' : 'output';
+  const hook = packet.iif ? 'prerouting' : 'output';
+  // A native nft table may be called raw too, with base chains at any hook (VyOS's forward VYOS_TCP_MSS).
+  return fitsInterfaces(hook, packet) ? hook : null;
 }

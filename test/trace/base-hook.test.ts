@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inferBaseHook } from '../../src/trace/base-hook.js';
+import { inferBaseHook, rawUserChainHook } from '../../src/trace/base-hook.js';
+import { replayText } from '../helpers/replay-text.js';
 
 describe('inferBaseHook: a freely named base chain, from its name and the interfaces of the packet entering it', () => {
   const inOnly = { iif: 'eth0' };
@@ -30,5 +33,25 @@ describe('inferBaseHook: a freely named base chain, from its name and the interf
   it('only for the IP families (bridge, netdev and arp chains have hooks of their own)', () => {
     expect(inferBaseHook('bridge', 'pre', inOnly)).toBeNull();
     expect(inferBaseHook('netdev', 'in', inOnly)).toBeNull();
+  });
+});
+
+describe('rawUserChainHook: a user chain of raw runs at prerouting or output', () => {
+  it('by the interfaces the packet has', () => {
+    expect(rawUserChainHook('ip', 'raw', { iif: 'eth0' })).toBe('prerouting');
+    expect(rawUserChainHook('ip6', 'raw', { oif: 'eth0' })).toBe('output');
+    expect(rawUserChainHook('ip', 'filter', { iif: 'eth0' })).toBeNull();
+    expect(rawUserChainHook('inet', 'raw', { iif: 'eth0' })).toBeNull();
+  });
+
+  it('not for a packet with both: a native nft table called raw may hook forward (VyOS: VYOS_TCP_MSS)', () => {
+    expect(rawUserChainHook('ip', 'raw', { iif: 'eth0', oif: 'eth1' })).toBeNull();
+  });
+});
+
+describe('a real VyOS capture (its native `table ip raw` hooks forward too), without a ruleset', () => {
+  it('23 packets, 23 traces: no chain placed against the order of hooks', () => {
+    const text = readFileSync(join(import.meta.dirname, '../fixtures/parse/nft/trace-vyos-real.txt'), 'utf8');
+    expect(replayText(text).traces).toHaveLength(23);
   });
 });
