@@ -10,7 +10,7 @@ import { whyFor } from '../explain/why.js';
 import type { TraceBuilder } from './builder.js';
 import { groupRange, isLinkLocalGroup } from './address.js';
 import { explainTail } from './explain.js';
-import { answeredText, groupDropped } from './expected-chains.js';
+import { answeredText, groupDropped, type UnroutedHint } from './expected-chains.js';
 import { findNat } from './nat.js';
 import { pathFacts } from './path-facts.js';
 
@@ -30,17 +30,7 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex): Trace {
     nat.length === 0 && kube === null && closest === null
       ? ''
       : explainTail(nat, { closest, kube: kube?.text ?? null }, steps, { backend: b.backend, packet });
-  // Multicast and broadcast are for this host (or dropped) wherever no chain hooks input: nothing to point out.
-  // Where input has chains, one not seen there was dropped (link-local groups are never forwarded); any other
-  // packet may have been forwarded where no chain hooks forward.
-  const group = groupRange(packet.dst);
-  const hint = f.unrouted;
-  const unrouted =
-    hint.lead === '' || (hint.maybeLocal && group) || (hint.maybeForwarded === true && !isLinkLocalGroup(packet.dst))
-      ? ''
-      : b.answeredBy !== null
-        ? answeredText(hint, b.answeredBy)
-        : hint.lead + (group === null ? hint.causes : groupDropped(group));
+  const unrouted = f.unrouted.lead === '' ? '' : unroutedText(f.unrouted, b, packet.dst);
   return {
     id: b.id,
     backend: b.backend,
@@ -71,4 +61,16 @@ function packetAt(b: TraceBuilder, v: FinalVerdict): PacketInfo | undefined {
     fallback ??= s.packet;
   }
   return fallback;
+}
+
+/**
+ * The routing hint's words for this packet. Multicast and broadcast are for this host (or dropped) wherever no
+ * chain hooks input: nothing to point out. Where input has chains, one not seen there was dropped (link-local
+ * groups are never forwarded); any other packet may have been forwarded where no chain hooks forward.
+ */
+function unroutedText(hint: UnroutedHint, b: TraceBuilder, dst: string | undefined): string {
+  const group = groupRange(dst);
+  if ((hint.maybeLocal && group !== null) || (hint.maybeForwarded === true && !isLinkLocalGroup(dst))) return '';
+  if (b.answeredBy !== null) return answeredText(hint, b.answeredBy);
+  return hint.lead + (group === null ? hint.causes : groupDropped(group));
 }
