@@ -65,7 +65,11 @@ export function explainHead(
 /** `accepted by rule 3 of filter/INPUT (...), reached from ...`: who decided, and how. */
 function decision(verdict: FinalVerdict, steps: readonly TraceStep[], decided: number, alsoBy: number): string {
   const where = steps[decided] ? tableChain(steps, decided) : `${verdict.table ?? '?'}/${verdict.chain ?? '?'}`;
-  const how = PAST[verdict.action];
+  // The kernel reports a reject as a drop (NF_DROP): only the rule's text tells them apart.
+  const textless = verdict.by === 'rule' && verdict.action === 'drop' && !steps[decided]?.rule?.text;
+  const how = textless
+    ? 'dropped (or rejected: without the rule’s text a reject reads as a drop)'
+    : PAST[verdict.action];
   const also = steps[alsoBy] === undefined ? null : alsoBy;
   // What the other table did, said after a drop: it accepted, but both tables must let the packet through.
   const overruled = also === null ? '' : `, though ${ruleOf(steps, also)} accepted it (both tables must)`;

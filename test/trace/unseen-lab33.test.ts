@@ -110,3 +110,16 @@ describe('a ping over the rate limit, dropped by the inbound policy', () => {
     );
   });
 });
+
+describe('`unknown rule handle N` lines (the monitor started before the tables existed), without the dump', () => {
+  it('a reject, which the kernel reports as a drop, is not said to be a plain drop', () => {
+    const t = replay('capture-v2u.txt').traces.find((x) => x.id === '74518d2b')!;
+    expect(t.verdict.action).toBe('drop');
+    expect(t.explanation).toBe(
+      'dropped (or rejected: without the rule’s text a reject reads as a drop) by rule handle 36 of office4/from_lan, reached from FWD_filter rule handle 29',
+    );
+    // With the dump the rule's text tells: a reject.
+    const r = replay('capture-v2u.txt', 'ruleset-v2u.dump.txt').traces.find((x) => x.id === '74518d2b')!;
+    expect(r.verdict.action).toBe('reject');
+  });
+});
