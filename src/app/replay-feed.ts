@@ -4,6 +4,7 @@ import type { TraceEvent } from '../model/event.js';
 import type { FormatChoice, ParseOutcome } from '../model/parse.js';
 import type { RunStats } from '../model/session.js';
 import { createLineParser, type LineParser } from '../parse/line-parser.js';
+import { NFT_RULESET_EVENT, XTABLES_RULESET_EVENT } from '../parse/outcome.js';
 import { openChunks } from '../sys/files.js';
 import { LineSplitter } from '../sys/line-splitter.js';
 import { countOutcome, newRunStats } from './run-stats.js';
@@ -18,9 +19,19 @@ export interface EventSink {
   tick(line: number): void;
 }
 
+/** What the reader printed of changes to the ruleset (`nft monitor` without `trace`, xtables-monitor's EVENT lines). */
+export interface RulesetChanges {
+  count: number;
+  /** The first such line. */
+  first: string | null;
+}
+
+const CHANGE_REASONS: ReadonlySet<string> = new Set([NFT_RULESET_EVENT, XTABLES_RULESET_EVENT]);
+
 export class LineFeed {
   /** Lines, and what the parsers said about those that held no trace record (traces and lost: not counted here). */
   readonly stats: RunStats = newRunStats();
+  readonly changes: RulesetChanges = { count: 0, first: null };
   private readonly parser: LineParser;
 
   constructor(
@@ -38,7 +49,7 @@ export class LineFeed {
       countOutcome(stats, { kind: 'unparsed', reason: 'line too long', line });
       return;
     }
-    this.take(this.parser.push(line));
+    this.take(this.parser.push(line), line);
     if (stats.lines % TICK_EVERY === 0) this.out.tick(stats.lines);
   };
 
@@ -48,12 +59,16 @@ export class LineFeed {
   }
 
   /** Counts the outcomes, hands on their events. Indexed loops: for...of would make two iterators a line. */
-  private take(outcomes: readonly ParseOutcome[]): void {
+  private take(outcomes: readonly ParseOutcome[], line = ''): void {
     const stats = this.stats;
     for (let i = 0; i < outcomes.length; i++) {
       const o = outcomes[i]!;
-      if (o.kind !== 'events') countOutcome(stats, o);
-      else for (let k = 0; k < o.events.length; k++) this.out.event(o.events[k]!, stats.lines);
+      if (o.kind === 'events') for (let k = 0; k < o.events.length; k++) this.out.event(o.events[k]!, stats.lines);
+      else {
+        countOutcome(stats, o);
+        if (o.kind === 'ignored' && CHANGE_REASONS.has(o.reason) && this.changes.count++ === 0)
+          this.changes.first = line.trim();
+      }
     }
   }
 }

@@ -10,7 +10,8 @@ import { checkReadable, readText } from '../sys/files.js';
 import type { StreamSink } from '../sys/stdout-sink.js';
 import { Assembler } from '../trace/assembler.js';
 import type { Renderer } from '../ui/renderer.js';
-import { LineFeed, readInto, type EventSink } from './replay-feed.js';
+import { LineFeed, readInto, type EventSink, type RulesetChanges } from './replay-feed.js';
+import { MisfitRules } from './misfit-rules.js';
 import { MissingChains } from './missing-chains.js';
 import { UnmatchedRules } from './unmatched-rules.js';
 
@@ -48,6 +49,7 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
   let headless = 0;
   const unmatched = index === undefined ? null : new UnmatchedRules(index);
   const unheld = index === undefined ? null : new MissingChains(index);
+  const misfit = index === undefined ? null : new MisfitRules();
   const assembler = new Assembler({ index, idle: IDLE_LINES, maxOpen: MAX_OPEN, ordered: true });
   const emit = (done: readonly Trace[]): void => {
     // Most events complete no trace: an indexed loop then costs nothing (for...of would make an iterator).
@@ -57,6 +59,7 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
       if (startsPastRaw(trace)) headless++;
       unmatched?.see(trace);
       unheld?.see(trace);
+      misfit?.see(trace);
       renderer.handle({ kind: 'trace', trace });
     }
   };
@@ -65,8 +68,9 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
     tick: (line) => emit(assembler.tick(line)),
   };
   const cut: string[] = [];
-  const counted = await parse(cfg, out, sink, (file) => cut.push(file));
-  if (counted === null) return;
+  const parsed = await parse(cfg, out, sink, (file) => cut.push(file));
+  if (parsed === null) return;
+  const counted = parsed.stats;
   emit(assembler.flush());
   const stats = { ...counted, traces, lost: assembler.stats.lost };
   for (const text of assembler.stats.readerErrors)
@@ -74,7 +78,9 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
   if (headless > 0) renderer.handle({ kind: 'warning', message: headlessWarning(headless, index !== undefined) });
   if (stats.lost > 0) renderer.handle({ kind: 'warning', message: lostWarning(stats.lost) });
   for (const file of cut) renderer.handle({ kind: 'warning', message: midLineWarning(file) });
-  for (const message of [unheld?.warning(), unmatched?.warning(cut.length > 0)])
+  if (parsed.changes.count > 0)
+    renderer.handle({ kind: 'warning', message: changedWarning(parsed.changes, index !== undefined) });
+  for (const message of [unheld?.warning(), unmatched?.warning(cut.length > 0), misfit?.warning()])
     if (message) renderer.handle({ kind: 'warning', message });
   renderer.handle({ kind: 'stats', stats, final: true });
 }
@@ -111,12 +117,22 @@ async function parse(
   out: EventSink,
   sink: StreamSink,
   endedMidLine: (file: string) => void,
-): Promise<RunStats | null> {
+): Promise<{ stats: RunStats; changes: RulesetChanges } | null> {
   const feed = new LineFeed(cfg.format, out);
   const pause = async (): Promise<boolean> => {
     if (sink.closed) return false;
     if (sink.backedUp) await sink.drain();
     return true;
   };
-  return (await readInto(cfg.files, feed, pause, endedMidLine)) ? feed.stats : null;
+  return (await readInto(cfg.files, feed, pause, endedMidLine)) ? { stats: feed.stats, changes: feed.changes } : null;
+}
+
+/** The reader printed changes to the ruleset: one dump cannot fit the whole capture. */
+function changedWarning(c: RulesetChanges, withRules: boolean): string {
+  const times = c.count === 1 ? 'once' : `${c.count} times`;
+  const first = c.first === null ? '' : ` (first: ${c.first.length > 120 ? `${c.first.slice(0, 120)}…` : c.first})`;
+  const rules = withRules
+    ? 'a dump fits only the part of the capture taken under that ruleset, and the rule positions, counters and near misses given for the rest may be wrong'
+    : 'rule positions and texts may not be those of the ruleset now';
+  return `the ruleset changed ${times} during the capture${first}: ${rules}; nft monitor also keeps printing a replaced rule's old text`;
 }

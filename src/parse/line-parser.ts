@@ -152,6 +152,12 @@ class Parser implements LineParser {
       case 100:
       case 114:
         return isNftRulesetEvent(line) ? 'nft' : 'kernlog';
+      case 99: // c, f, u: `create ...`, `flush ...`, `update ...`; else as any other line (xtables-monitor's
+      case 102: // `unsupported layer 4 protocol value` when it dies)
+      case 117:
+        if (isNftRulesetEvent(line)) return 'nft';
+        this.traceAt = line.indexOf('TRACE: ');
+        return this.traceAt >= 0 ? 'kernlog' : null;
       default:
         this.traceAt = line.indexOf('TRACE: ');
         return this.traceAt >= 0 ? 'kernlog' : null;
@@ -164,7 +170,10 @@ function isDigit(c: number): boolean {
 }
 
 function isNftRulesetEvent(line: string): boolean {
-  return /^(add|insert|delete|replace|destroy|rename|reset) [a-z]/.test(line) && !line.includes('TRACE: ');
+  return (
+    /^(add|create|insert|delete|replace|destroy|rename|reset|flush|update) [a-z]/.test(line) &&
+    !line.includes('TRACE: ')
+  );
 }
 
 /**

@@ -15,11 +15,13 @@ import { RecentId } from './recent-id.js';
 import { lastIndexOfChar, lastIndexOfLit } from './scan.js';
 import { isStep, StepTemplates } from './step-template.js';
 import { digitRun, parseUint } from './num.js';
-import { ignored, oneEvent, unparsed } from './outcome.js';
+import { ignored, NFT_RULESET_EVENT, oneEvent, unparsed } from './outcome.js';
 import { nftVerdictAt, type VerdictInfo } from './verdict.js';
 
 /** First words of the ruleset events `nft monitor` interleaves with trace lines. */
-const RULESET_EVENTS = new Set(['add', 'insert', 'delete', 'replace', 'destroy', 'flush', 'reset', 'rename', 'update']);
+const RULESET_EVENTS = new Set([
+  ...['add', 'create', 'insert', 'delete', 'replace', 'destroy', 'flush', 'reset', 'rename', 'update'],
+]);
 
 interface Header {
   traceId: string;
@@ -205,6 +207,6 @@ function nonTrace(line: string): ParseOutcome {
   if (c === 123) return ignored('nft -j monitor JSON event');
   if (line.startsWith('Error: ')) return oneEvent('nft', { kind: 'reader-error', source: 'nft', text: line.trimEnd() });
   const sp = line.indexOf(' ');
-  if (sp > 0 && RULESET_EVENTS.has(line.slice(0, sp))) return ignored('nft ruleset event');
+  if (sp > 0 && RULESET_EVENTS.has(line.slice(0, sp))) return ignored(NFT_RULESET_EVENT);
   return unparsed('nft: not a "trace id" line', line);
 }

@@ -4,6 +4,10 @@ import type { Dialect } from '../model/common.js';
 import type { TraceEvent } from '../model/event.js';
 import type { ParseOutcome } from '../model/parse.js';
 
+/** The reasons of lines that report a change of the ruleset (the capture then spans two rulesets). */
+export const NFT_RULESET_EVENT = 'nft ruleset event';
+export const XTABLES_RULESET_EVENT = 'xtables-monitor ruleset event';
+
 /** Longest line kept verbatim in an `unparsed` outcome. */
 const KEEP_MAX = 65536;
 

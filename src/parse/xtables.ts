@@ -9,7 +9,7 @@ import { parseHashLine, parseXtablesError } from './diagnostics.js';
 import { same } from './log-keys.js';
 import { parseLogFields } from './log-fields.js';
 import { digitRun, parseHex, parseUint } from './num.js';
-import { eventsOf, ignored, oneEvent, unparsed } from './outcome.js';
+import { eventsOf, ignored, oneEvent, unparsed, XTABLES_RULESET_EVENT } from './outcome.js';
 import { PacketMemo } from './packet-memo.js';
 import { RecentId } from './recent-id.js';
 import { isStep, StepTemplates, type StepEvent } from './step-template.js';
@@ -197,7 +197,7 @@ function trace(s: string, at: number, end: number, traceId: string, family: Fami
 
 function nonRecord(line: string): ParseOutcome {
   if (line.trim() === '') return ignored('blank line');
-  if (line.startsWith(' EVENT:') || line.startsWith('EVENT:')) return ignored('xtables-monitor ruleset event');
+  if (line.startsWith(' EVENT:') || line.startsWith('EVENT:')) return ignored(XTABLES_RULESET_EVENT);
   if (line.startsWith('NEWGEN: ')) return ignored('xtables-monitor generation event');
   if (line.charCodeAt(0) === 35) return parseHashLine(line, 'xtables');
   return parseXtablesError(line) ?? unparsed('xtables: not a PACKET:/TRACE: line', line);
