@@ -46,7 +46,8 @@ export function sharedTables(dumps: readonly { readonly name: string; readonly s
   return [...pairs.values()].map(
     ({ first, later, tables }) =>
       `${first} and ${later} both hold table${tables.length > 1 ? 's' : ''} ${tables.join(', ')}: the rules of ` +
-      `${later} are used; give one host's dumps, taken with the capture (a kernel log of several hosts or ` +
-      'namespaces: replay the lines of each, picked by their IN=/OUT= interfaces, with its own ruleset)',
+      `${later} are used; give one host's dumps, taken with the capture (dumps of one host taken before and after ` +
+      'a change: replay each part of the capture with its own; a kernel log of several hosts or namespaces: replay ' +
+      'the lines of each, picked by their IN=/OUT= interfaces, with its own ruleset)',
   );
 }
