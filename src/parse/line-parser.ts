@@ -7,7 +7,7 @@ import { isLogContinuation } from './continuation.js';
 import { parseHashLine, parseXtablesError } from './diagnostics.js';
 import { parseKernlogAt, parseKernlogLine } from './kernlog.js';
 import { isTraceIdLine } from './nft-head.js';
-import { parseNftLine } from './nft.js';
+import { NO_VERDICT, parseNftLine } from './nft.js';
 import { ignored, unparsed } from './outcome.js';
 import { markerAt, parseXtablesRecords } from './xtables.js';
 
@@ -28,6 +28,11 @@ export function createLineParser(format: FormatChoice): LineParser {
 class Parser implements LineParser {
   /** A kernel-log record that may continue on the next lines (it did not end with the kernel's trailing space). */
   private pending: string | null = null;
+  /**
+   * An nft rule line without its `(verdict ...)`: nft 1.0.6 ends an iptables-nft rule whose xt target it cannot
+   * print with `XT target DNAT not found` and a newline, so the verdict comes on the next line.
+   */
+  private pendingNft: string | null = null;
   /** Last netlink dialect seen, for lines both readers print (`Error: ...`, `# ...`). */
   private lastNetlink: 'nft' | 'xtables' = 'xtables';
   /** Where detect() found `TRACE: ` in the current line (not `{`, `#`), else -1. */
@@ -38,7 +43,18 @@ class Parser implements LineParser {
   push(raw: string): ParseOutcome[] {
     if (raw.length > MAX_LINE) return [...this.flush(), unparsed('line too long', raw)];
     const line = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+    if (this.pendingNft !== null) return this.afterNft(line);
     return this.pending === null ? this.route(line) : this.afterPending(line);
+  }
+
+  /** A rule line is held (see pendingNft): this line is its verdict, or the held line comes out as it is. */
+  private afterNft(line: string): ParseOutcome[] {
+    const held = this.pendingNft!;
+    this.pendingNft = null;
+    if (VERDICT_ONLY.test(line)) return [this.nft(held + line)];
+    const out = [this.nft(held)];
+    for (const o of this.pending === null ? this.route(line) : this.afterPending(line)) out.push(o);
+    return out;
   }
 
   /** A record is held: this line continues it, or the held record comes out before this line's outcomes. */
@@ -55,8 +71,12 @@ class Parser implements LineParser {
   /** This line's outcomes (none when it is held). */
   private route(line: string): ParseOutcome[] {
     switch (this.format === 'auto' ? this.detect(line) : this.format) {
-      case 'nft':
-        return [this.nft(line)];
+      case 'nft': {
+        const o = this.nft(line);
+        if (o.kind !== 'unparsed' || o.reason !== NO_VERDICT) return [o];
+        this.pendingNft = line;
+        return [];
+      }
       case 'xtables':
         return this.xtables(line);
       case 'kernlog': {
@@ -95,6 +115,11 @@ class Parser implements LineParser {
   }
 
   flush(): ParseOutcome[] {
+    if (this.pendingNft !== null) {
+      const held = this.pendingNft;
+      this.pendingNft = null;
+      return [this.nft(held)];
+    }
     if (this.pending === null) return [];
     const line = this.pending;
     this.pending = null;
@@ -164,6 +189,9 @@ class Parser implements LineParser {
     }
   }
 }
+
+/** The rest of a rule line nft broke before its verdict (see pendingNft). */
+const VERDICT_ONLY = /^\s*\(verdict [^()]*\)\s*$/;
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;

@@ -18,6 +18,9 @@ import { digitRun, parseUint } from './num.js';
 import { ignored, NFT_RULESET_EVENT, oneEvent, unparsed } from './outcome.js';
 import { nftVerdictAt, type VerdictInfo } from './verdict.js';
 
+/** The reason of a rule line cut before its verdict (line-parser joins the next line when it is the verdict). */
+export const NO_VERDICT = 'nft: rule without "(verdict ...)"';
+
 /** First words of the ruleset events `nft monitor` interleaves with trace lines. */
 const RULESET_EVENTS = new Set([
   ...['add', 'create', 'insert', 'delete', 'replace', 'destroy', 'flush', 'reset', 'rename', 'update'],
@@ -152,7 +155,7 @@ function header(): Header {
 function rule(line: string, t: number): TraceEvent | string {
   const close = lastIndexOfChar(line, 41); // ')'
   const vIdx = lastIndexOfLit(line, ' (verdict ');
-  if (vIdx < t - 1 || close < vIdx) return 'nft: rule without "(verdict ...)"';
+  if (vIdx < t - 1 || close < vIdx) return NO_VERDICT;
   const v = nftVerdictAt(line, vIdx + 10, close);
   let textEnd = vIdx;
   let handle: number | null = null;

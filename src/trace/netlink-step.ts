@@ -108,6 +108,18 @@ function findRules(e: Extract<TraceEvent, { kind: 'rule' }>, index: RuleIndex | 
     const longer = rules.filter((r) => r.text.startsWith(`${wanted} `));
     if (longer.length === 1) return longer;
   }
+  // ... and the other way round: nft 1.0.6's trace prints `XT target DNAT not found` for a target the listing
+  // translates (`dnat to 10.36.0.11:8080`) or prints as nothing (ip6 tables).
+  const xt = /\bXT target (\S+) not found\s*$/.exec(wanted);
+  if (xt?.[1] !== undefined) {
+    const head = untranslated(wanted);
+    const target = xt[1].toLowerCase();
+    const fits = rules.filter((r) => {
+      const listed = untranslated(withoutValues(r.nftText ?? r.text));
+      return listed === head || (listed.startsWith(`${head} `) && listed.slice(head.length + 1).startsWith(target));
+    });
+    if (fits.length === 1) return fits;
+  }
   // A rule nft lists with `XT target X not found`: the trace prints the target as nothing, or translated.
   const like = rules.filter((r) => {
     const listed = r.nftText ?? r.text;

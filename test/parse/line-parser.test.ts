@@ -196,3 +196,34 @@ describe('very long lines', () => {
     expect(push('auto', line)[0]?.kind).toBe('events');
   });
 });
+
+describe('nft 1.0.6 breaks a rule line before its verdict (`XT target DNAT not found` and a newline)', () => {
+  const RULE =
+    'trace id 68e2d299 ip nat KUBE-SEP-Q rule meta l4proto tcp   counter packets 0 bytes 0 XT target DNAT not found';
+
+  it('the next line, its verdict, completes it: one rule event', () => {
+    const p = createLineParser('auto');
+    expect(p.push(RULE)).toEqual([]);
+    const [o] = p.push(' (verdict accept)');
+    expect(o).toMatchObject({
+      kind: 'events',
+      events: [
+        {
+          kind: 'rule',
+          chain: 'KUBE-SEP-Q',
+          verdict: 'accept',
+          text: expect.stringMatching(/XT target DNAT not found$/) as unknown,
+        },
+      ],
+    });
+  });
+
+  it('any other next line: the held line comes out as it is (unparsed), then that line', () => {
+    const p = createLineParser('nft');
+    expect(p.push(RULE)).toEqual([]);
+    expect(p.push(NFT).map((o) => o.kind)).toEqual(['unparsed', 'events']);
+    const q = createLineParser('auto');
+    q.push(RULE);
+    expect(q.flush().map((o) => o.kind)).toEqual(['unparsed']);
+  });
+});
