@@ -293,10 +293,12 @@ function clusterIPOf(steps: readonly TraceStep[], svc: TraceStep, index: RuleInd
   }
   for (const r of index?.chain(svc.family, svc.table, svc.chain)?.rules ?? [])
     rules.push({ comment: r.comment, text: r.text, info: r, portal: false });
-  // A packet that reached the service chain another way (a NodePort) still has its portal rule in the ruleset.
-  if (/^KUBE-SVC-/i.test(svc.chain))
+  // A packet that reached the service chain another way (a NodePort) still has its portal rule in the ruleset;
+  // the service's other chains share its hash (externalTrafficPolicy Local: KUBE-EXT-X -> KUBE-SVL-X).
+  const hash = /^KUBE-(?:SVC|SVL|EXT|FW)-(.+)$/i.exec(svc.chain)?.[1];
+  if (hash !== undefined)
     for (const r of index?.chain(svc.family, svc.table, 'KUBE-SERVICES')?.rules ?? [])
-      if (r.target === svc.chain) rules.push({ comment: r.comment, text: r.text, info: r, portal: true });
+      if (r.target === `KUBE-SVC-${hash}`) rules.push({ comment: r.comment, text: r.text, info: r, portal: true });
   const nftMode = svc.table === 'kube-proxy';
   for (const r of rules) {
     if (!nftMode && !r.portal && r.comment?.includes('cluster IP') !== true) continue;

@@ -45,3 +45,19 @@ describe('nft 1.0.6 breaks a rule line before its verdict: `... XT target DNAT n
     expect(sep.every((s) => s.rule?.position != null)).toBe(true);
   });
 });
+
+describe('the cluster IP of services reached by their other chains (they share the KUBE-SVC- chain’s hash)', () => {
+  it.each([
+    ['k81', 'default/local:http', '10.96.36.30', '10.36.0.11:8080'], // NodePort, externalTrafficPolicy Local: KUBE-EXT -> KUBE-SVL
+    ['k91', 'default/local:http', 'fd36:96::30', '[fd36::11]:8080'],
+    ['k101', 'default/remote:http', '10.96.36.31', null], // no local endpoint: dropped
+    ['k191', 'default/lb:http', '10.96.36.50', null], // a load-balancer source outside its ranges: dropped
+  ])('%s: %s at %s', (id, service, clusterIP, endpoint) => {
+    const t = replay(
+      'cap3-dmesg-W.txt',
+      'cap3-iptables-legacy-save-c.txt',
+      'cap3-ip6tables-legacy-save-c.txt',
+    ).traces.find((x) => x.id === id)!;
+    expect(t.kubernetes).toMatchObject({ service, clusterIP, endpoint });
+  });
+});
