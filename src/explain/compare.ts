@@ -27,6 +27,8 @@ export interface PacketView {
    * every TCP packet) the packet is then not TCP.
    */
   readonly flagless?: boolean;
+  /** A TCP packet of a connection under way (ACK, FIN or RST; no bare SYN): conntrack should know it. */
+  readonly midStream?: boolean;
 }
 
 /** What of the packet conditions on `fields` can see: two packets with the same key compare alike. */
@@ -43,7 +45,8 @@ export function viewKey(p: PacketView, fields: ReadonlySet<MatchField>): string 
   if (fields.has('iif')) parts.push(p.iif);
   if (fields.has('oif')) parts.push(p.oif);
   if (fields.has('icmp-type')) parts.push(p.icmpType, p.icmpCode);
-  if (fields.has('ctstate')) parts.push(p.ctStates === null ? null : [...p.ctStates].join(), [...p.ctUnknown].join());
+  if (fields.has('ctstate'))
+    parts.push(p.ctStates === null ? null : [...p.ctStates].join(), [...p.ctUnknown].join(), p.midStream === true);
   return parts.map((x) => (x === undefined ? '\u0002' : String(x))).join('\u0000');
 }
 

@@ -110,6 +110,10 @@ function andList(items: readonly string[]): string {
   return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
+/** Why a packet in the middle of a TCP connection is not ESTABLISHED. */
+const LOST_ENTRY =
+  'conntrack had no entry for its connection (flushed, timed out, or its first packets took another path)';
+
 /**
  * The sentence of a near miss; rules outside the deciding chain are named with their chain. keptOut: the trace
  * shows the rule did not take the packet though every condition compared holds (`rule 5 accepts icmp type
@@ -119,10 +123,12 @@ export function describeNearMiss(
   n: Omit<NearMiss, 'text'>,
   matches: readonly RuleMatch[],
   decidingChain: string,
-  keptOut = false,
+  keptOut: boolean | 'conntrack' = false,
 ): string {
   const who = n.chain === decidingChain ? ruleLabel(n.rule) : `${n.chain} ${ruleLabel(n.rule)}`;
   const via = n.via.length === 0 ? '' : ` (via ${n.via.map((v) => `${v.chain} ${ruleLabel(v.rule)}`).join(' -> ')})`;
+  if (keptOut === 'conntrack')
+    return `${who} accepts ${conditionsText(matches)}${via}, but did not take this packet: ${LOST_ENTRY}`;
   if (keptOut)
     return `${who} accepts ${conditionsText(matches)}${via}, but did not take this packet: ${n.unknown.join('; ')}`;
   const verb = n.verdict === 'would-accept' ? 'would accept' : 'might accept';

@@ -58,7 +58,14 @@ export function nearMisses(
     (s) => s.c.passed && s.failed.length === 0 && s.met > 0 && s.unknownOwn === s.unknown.length,
   );
   const uncertain = open.filter((s) => !(s.c.passed && s.failed.length === 0));
-  const best = [...withKeptOut(certain, keptOut), ...uncertain.map((s) => ({ s, keptOut: false }))]
+  // A packet in the middle of a TCP connection that a rule for established connections passed, nothing else unknown:
+  // conntrack had no entry for its connection. That is the likeliest answer of all.
+  const lost = p.midStream === true ? open.filter((s) => s.c.passed && s.failed.length === 0 && forEstablished(s)) : [];
+  const best = [
+    ...lost.map((s) => ({ s, keptOut: 'conntrack' as const })),
+    ...withKeptOut(certain, keptOut),
+    ...uncertain.filter((s) => !lost.includes(s)).map((s) => ({ s, keptOut: false as const })),
+  ]
     .slice(0, KEEP)
     .map((x) => toNearMiss(x.s, decidingChain, x.keptOut));
   // A rule with a condition that fails did not take the packet, whatever the others: it is no open question.
@@ -87,7 +94,7 @@ export function nearMisses(
  * than the protocol).
  */
 function withKeptOut(certain: readonly Scored[], keptOut: readonly Scored[]): { s: Scored; keptOut: boolean }[] {
-  const out = certain.map((s) => ({ s, keptOut: false }));
+  const out: { s: Scored; keptOut: boolean }[] = certain.map((s) => ({ s, keptOut: false }));
   for (const k of [...keptOut].sort((a, b) => b.metNarrow - a.metNarrow || b.met - a.met || a.order - b.order)) {
     const at = out.findIndex(
       (x) =>
@@ -187,8 +194,24 @@ export function dedupe(matches: readonly RuleMatch[]): RuleMatch[] {
   return out;
 }
 
-/** keptOut: the trace shows the rule did not take the packet, every condition compared holding. */
-function toNearMiss(s: Scored, decidingChain: string, keptOut: boolean): NearMiss {
+/**
+ * Its only unknown is the conntrack state, which it wants ESTABLISHED (a rule for replies and later packets).
+ */
+function forEstablished(s: Scored): boolean {
+  if (s.unknown.length !== s.unknownAbsent || s.unknown.length === 0) return false;
+  const states = s.c.matches.filter((m) => m.field === 'ctstate');
+  return (
+    states.length > 0 &&
+    s.unknown.length === states.length &&
+    states.some((m) => !m.negate && m.values.includes('ESTABLISHED'))
+  );
+}
+
+/**
+ * keptOut: the trace shows the rule did not take the packet, every condition compared holding (`true`: what it
+ * cannot compare kept the packet out; `conntrack`: it wants an established connection, which conntrack did not know).
+ */
+function toNearMiss(s: Scored, decidingChain: string, keptOut: boolean | 'conntrack'): NearMiss {
   const base = {
     chain: s.c.chain,
     rule: ref(s.c.rule),

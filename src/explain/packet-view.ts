@@ -44,6 +44,7 @@ export function packetView(
     icmpType: at.icmpType ?? first.icmpType,
     icmpCode: at.icmpCode ?? first.icmpCode,
     flagless: at.tcpFlags === undefined && first.tcpFlags === undefined,
+    midStream: proto === 'tcp' && first.tcpFlags?.some((f) => NOT_FIRST.has(f)) === true,
     ...ct,
   };
 }
