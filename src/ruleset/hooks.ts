@@ -69,6 +69,8 @@ const HOOK_WORDS: ReadonlyMap<string, Hook> = new Map<string, Hook>([
   ['outgoing', 'output'],
   ['post', 'postrouting'],
   ['postrouting', 'postrouting'],
+  ['ingress', 'ingress'],
+  ['egress', 'egress'],
 ]);
 
 /** Words that say nothing about the hook, allowed next to a hook word (`nat_post`, `trace_pre`, `in_filter_v4`). */

@@ -10,6 +10,8 @@ import { hookFromWords } from '../ruleset/hooks.js';
 
 /** The hook of base chain `chain` judged from its name and the packet seen entering it; null when unsure. */
 export function inferBaseHook(family: Family, chain: string, packet: PacketInfo): Hook | null {
+  // A netdev chain hooks ingress or egress, whatever its name: the interface the packet shows tells which.
+  if (family === 'netdev') return packet.iif && !packet.oif ? 'ingress' : packet.oif && !packet.iif ? 'egress' : null;
   if (family !== 'ip' && family !== 'ip6' && family !== 'inet') return null;
   const hook = hookFromWords(chain);
   return hook !== null && fitsInterfaces(hook, packet) ? hook : null;
@@ -21,15 +23,15 @@ function fitsInterfaces(hook: Hook, p: PacketInfo): boolean {
   switch (hook) {
     case 'prerouting':
     case 'input':
+    case 'ingress':
       return iif && !oif;
     case 'forward':
       return iif && oif;
     case 'output':
+    case 'egress':
       return !iif && oif;
     case 'postrouting':
       return oif;
-    case 'ingress':
-    case 'egress':
     case 'unknown':
       return false;
   }

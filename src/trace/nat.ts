@@ -101,10 +101,11 @@ function unseenTarget(nat: RuleNat, seen: Sighting['packet'] | undefined, side: 
 /**
  * Where a change no rule made happened: conntrack rewrites a source at postrouting (or input), before the chains of
  * higher priority there: first seen at postrouting, or between output and prerouting (looped back over lo), it was
- * made at postrouting; first seen at input, at input. Anything else where it was seen before.
+ * made at postrouting; first seen at input, at input. Anything else where it was seen before, but for ingress
+ * (netdev and inet ingress chains run before conntrack): a destination seen there last was rewritten at prerouting.
  */
 function madeAt(side: Side, before: Hook, after: Hook): Hook {
-  if (side !== 'src') return before;
+  if (side !== 'src') return before === 'ingress' ? 'prerouting' : before;
   if (after === 'input' || after === 'postrouting') return after;
   return before === 'output' && after === 'prerouting' ? 'postrouting' : before;
 }

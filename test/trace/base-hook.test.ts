@@ -30,9 +30,14 @@ describe('inferBaseHook: a freely named base chain, from its name and the interf
     expect(inferBaseHook('ip', chain, packet)).toBeNull();
   });
 
-  it('only for the IP families (bridge, netdev and arp chains have hooks of their own)', () => {
+  it('by name only for the IP families (bridge and arp chains have hooks of their own)', () => {
     expect(inferBaseHook('bridge', 'pre', inOnly)).toBeNull();
-    expect(inferBaseHook('netdev', 'in', inOnly)).toBeNull();
+  });
+
+  it('a netdev chain by the interface alone: ingress or egress, whatever its name', () => {
+    expect(inferBaseHook('netdev', 'gate', inOnly)).toBe('ingress');
+    expect(inferBaseHook('netdev', 'early', outOnly)).toBe('egress');
+    expect(inferBaseHook('netdev', 'x', both)).toBeNull();
   });
 });
 
