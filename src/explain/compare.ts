@@ -74,19 +74,18 @@ export const NOT_TCP = '(ports, no TCP flags)';
 
 /** The outcome of one condition for this packet. */
 export function compareMatch(m: RuleMatch, p: PacketView): Outcome {
-  const unknown = (why = ''): Outcome => ({ kind: 'unknown', text: why === '' ? m.text : `${m.text} (${why})` });
+  const text = (why: string): string => (why === '' ? m.text : `${m.text} (${why})`);
+  const unknown = (why = ''): Outcome => ({ kind: 'unknown', text: text(why) });
+  // The packet's value is not in the trace (a field it does not show, its conntrack state): see near-miss keptOut.
+  const absent = (why = ''): Outcome => ({ kind: 'unknown', text: text(why), absent: true });
+  const state = m.field === 'ctstate';
   const got = packetValue(m, p);
-  // The packet's conntrack state is not in the trace: like a field it does not show (see near-miss keptOut).
-  if (got === null)
-    return m.field === 'ctstate'
-      ? { kind: 'unknown', text: `${m.text} (conntrack state not known for this packet)`, absent: true }
-      : unknown();
-  if (got.kind === 'absent')
-    return { kind: 'unknown', text: `${m.text} (the trace does not show the packet's ${m.field})`, absent: true };
+  if (got === null) return state ? absent('conntrack state not known for this packet') : unknown();
+  if (got.kind === 'absent') return absent(`the trace does not show the packet's ${m.field}`);
   let hit: boolean | null;
   if (got.kind === 'none') hit = false;
   else hit = anyValue(m, got.value, p);
-  if (hit === null) return m.field === 'ctstate' ? { kind: 'unknown', text: m.text, absent: true } : unknown();
+  if (hit === null) return state ? absent() : unknown();
   if (hit !== m.negate) return PASS;
   const want = `${m.negate ? '!' : ''}${m.values.join(',')}`;
   if (got.kind === 'none') return { kind: 'fail', failed: { field: m.field, want, got: got.shown }, otherProto: true };

@@ -54,23 +54,17 @@ export function builtinHook(table: string, chain: string): Hook | null {
 
 /** Words of freely named nft base chains that name their hook (`pre`, `nat_post`, `in_filter`, `FWD`, `outbound`). */
 const HOOK_WORDS: ReadonlyMap<string, Hook> = new Map<string, Hook>([
+  ...HOOK_NAMES,
   ['pre', 'prerouting'],
-  ['prerouting', 'prerouting'],
   ['in', 'input'],
-  ['input', 'input'],
   ['inbound', 'input'],
   ['incoming', 'input'],
   ['fwd', 'forward'],
-  ['forward', 'forward'],
   ['forwarding', 'forward'],
   ['out', 'output'],
-  ['output', 'output'],
   ['outbound', 'output'],
   ['outgoing', 'output'],
   ['post', 'postrouting'],
-  ['postrouting', 'postrouting'],
-  ['ingress', 'ingress'],
-  ['egress', 'egress'],
 ]);
 
 /** Words that say nothing about the hook, allowed next to a hook word (`nat_post`, `trace_pre`, `in_filter_v4`). */

@@ -1,9 +1,9 @@
 // Counts traces by a key (what decided them, mostly), to compare with the kernel's rule counters.
 import type { Trace } from '../../src/model/trace.js';
 
-export function tally(traces: readonly Trace[], key: (t: Trace) => string): Record<string, number> {
+export function tally<T = Trace>(items: readonly T[], key: (t: T) => string): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const t of traces) {
+  for (const t of items) {
     const k = key(t);
     out[k] = (out[k] ?? 0) + 1;
   }

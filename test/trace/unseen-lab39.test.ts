@@ -29,9 +29,10 @@ describe('ingress before prerouting, egress after postrouting', () => {
 
   it('NAT conntrack applies is placed at prerouting, never at ingress (which runs before conntrack)', () => {
     const traces = replay('run2.nft-trace.txt', 'run2.ruleset.nft').traces;
-    const hooks: Record<string, number> = {};
-    for (const n of traces.flatMap((t) => t.nat))
-      hooks[`${n.kind} ${n.hook}`] = (hooks[`${n.kind} ${n.hook}`] ?? 0) + 1;
+    const hooks = tally(
+      traces.flatMap((t) => t.nat),
+      (n) => `${n.kind} ${n.hook}`,
+    );
     expect(hooks).toEqual({ 'dnat prerouting': 18, 'masquerade postrouting': 5 });
     expect(traces.find((t) => t.id === '4122107f')!.explanation).toContain(
       'after DNAT 10.39.1.1:8080 -> 10.39.2.2:8000 in prerouting (existing conntrack mapping',
