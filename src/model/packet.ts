@@ -36,4 +36,9 @@ export interface PacketInfo {
   macDst?: string;
   /** The original packet quoted inside an ICMP error. */
   inner?: PacketInfo;
+  /**
+   * A fragment, not the whole datagram: the trace shows it before conntrack reassembled it (a chain of priority
+   * below -400, a netdev chain). Its transport fields may be payload bytes. Not in the NDJSON schema.
+   */
+  fragment?: true;
 }

@@ -145,6 +145,9 @@ function portField(s: string, k: number, f: number, v: number, vE: number, p: Pa
   if (f === F.Sport) p.sport = num;
   else if (f === F.Dport) p.dport = num;
   else if (f === F.Sequence) p.tcpSeq = num;
+  // A UDP length beyond the IPv4 packet's payload: the first fragment of a bigger datagram, or a later one whose
+  // payload nft decoded as a header.
+  else if (f === F.Length && k === K.Udp && p.ipVersion === 4 && p.len >= 0 && num > p.len - 20) p.fragment = true;
 }
 
 function icmpField(s: string, v6: boolean, f: number, v: number, vE: number, p: PacketBuilder): void {

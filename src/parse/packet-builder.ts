@@ -30,6 +30,8 @@ export class PacketBuilder {
   macSrc: string | null = null;
   macDst: string | null = null;
   inner: PacketInfo | null = null;
+  /** The transport header's length field says more than the IP packet holds (see PacketInfo.fragment). */
+  fragment = false;
 
   /** The PacketInfo, then the builder is empty again. */
   take(): PacketInfo {
@@ -58,6 +60,8 @@ export class PacketBuilder {
     if (this.macSrc !== null) p.macSrc = this.macSrc;
     if (this.macDst !== null) p.macDst = this.macDst;
     if (this.inner !== null) p.inner = this.inner;
+    // IPv6 fragments: nft names the fragment header as the next header (protocol 44).
+    if (this.fragment || (this.ipVersion === 6 && this.proto === 44)) p.fragment = true;
     this.reset();
     return p;
   }
@@ -103,6 +107,7 @@ export class PacketBuilder {
     this.macSrc = o.macSrc;
     this.macDst = o.macDst;
     this.inner = o.inner;
+    this.fragment = o.fragment;
   }
 
   private reset(): void {
@@ -113,6 +118,7 @@ export class PacketBuilder {
     this.mark = 0;
     this.macSrc = this.macDst = null;
     this.inner = null;
+    this.fragment = false;
   }
 }
 

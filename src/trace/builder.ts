@@ -5,6 +5,7 @@ import type { RuleNat } from '../model/ruleset.js';
 import type { TraceStep } from '../model/trace.js';
 import type { IcmpAnswer } from './icmp-answer.js';
 import type { PathNode } from './path.js';
+import { asDatagram, reassembled } from './reassembly.js';
 
 /** The packet's headers as seen on entering a base chain; NAT shows up as a difference between sightings. */
 export interface Sighting {
@@ -73,9 +74,12 @@ export class TraceBuilder {
     this.baseHook = hook;
     if (hook !== 'unknown') this.hook = hook;
     if (packet === null) return;
+    const before = this.sightings[this.sightings.length - 1]?.packet;
     this.sightings.push({ hook: this.hook, table, chain, packet, stepCount: this.path.depth });
+    if (before !== undefined && before !== packet && reassembled(before, packet))
+      this.packet = asDatagram(this.packet, packet);
     // Sent by this host: no in-interface, whatever later hooks show (a tunnel's outer packet shows the tunnel's).
-    this.packet = mergeFirstSeen(this.packet, packet, this.sightings[0]?.hook === 'output');
+    else this.packet = mergeFirstSeen(this.packet, packet, this.sightings[0]?.hook === 'output');
   }
 
   /**

@@ -3,7 +3,7 @@
 // packets that took it (trace/path-facts); only what depends on the packet is worked out per trace. Pure; no I/O.
 import type { PacketInfo } from '../model/packet.js';
 import type { RuleIndex } from '../model/ruleset.js';
-import type { FinalVerdict, Trace } from '../model/trace.js';
+import type { FinalVerdict, Trace, TraceStep } from '../model/trace.js';
 import { kubeFor } from '../explain/kube.js';
 import { packetView } from '../explain/packet-view.js';
 import { whyFor } from '../explain/why.js';
@@ -30,7 +30,7 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex): Trace {
     nat.length === 0 && kube === null && closest === null
       ? ''
       : explainTail(nat, { closest, kube: kube?.text ?? null }, steps, { backend: b.backend, packet });
-  const unrouted = f.unrouted.lead === '' ? '' : unroutedText(f.unrouted, b, packet.dst);
+  const unrouted = f.unrouted.lead === '' ? '' : unroutedText(f.unrouted, b, packet.dst, steps);
   return {
     id: b.id,
     backend: b.backend,
@@ -68,9 +68,26 @@ function packetAt(b: TraceBuilder, v: FinalVerdict): PacketInfo | undefined {
  * chain hooks input: nothing to point out. Where input has chains, one not seen there was dropped (link-local
  * groups are never forwarded); any other packet may have been forwarded where no chain hooks forward.
  */
-function unroutedText(hint: UnroutedHint, b: TraceBuilder, dst: string | undefined): string {
+function unroutedText(
+  hint: UnroutedHint,
+  b: TraceBuilder,
+  dst: string | undefined,
+  steps: readonly TraceStep[],
+): string {
   const group = groupRange(dst);
   if ((hint.maybeLocal && group !== null) || (hint.maybeForwarded === true && !isLinkLocalGroup(dst))) return '';
   if (b.answeredBy !== null) return answeredText(hint, b.answeredBy);
-  return hint.lead + (group === null ? hint.causes : groupDropped(group));
+  const causes = group === null ? hint.causes : groupDropped(group);
+  return hint.lead + (b.packet.fragment === true && !steps.some(untracks) ? fragmentHeld(causes) : causes);
+}
+
+/** A rule that took the packet out of conntrack (nft `notrack`, `-j CT --notrack`, `-j NOTRACK`). */
+function untracks(s: TraceStep): boolean {
+  const text = s.rule?.text;
+  return text != null && /\bnotrack\b|-j NOTRACK\b|--notrack\b/i.test(text);
+}
+
+/** Why a fragment seen before conntrack's reassembly (priority -400) goes no further; untracked ones are not held. */
+function fragmentHeld(causes: string): string {
+  return `it is a fragment: conntrack holds fragments until their datagram is whole, then passes it on as one packet under the trace id of the fragment that completed it (a fragment untracked before then goes on by itself: then ${causes})`;
 }

@@ -7,6 +7,7 @@ import { endpoint } from './address.js';
 import type { Sighting } from './builder.js';
 import { isTcpOpen } from '../parse/tcp-flags.js';
 import { mapAddress, mapPrefix } from './prefix-map.js';
+import { reassembled } from './reassembly.js';
 
 type Side = 'dst' | 'src';
 const sideOf = (kind: RuleNat['kind']): Side => (kind === 'dnat' || kind === 'redirect' ? 'dst' : 'src');
@@ -50,6 +51,8 @@ export function findNat(
     const after = sightings[i]!;
     // Most packets are never rewritten: the same (cached) headers, or equal addresses and ports.
     if (before.packet === after.packet || sameEndpoints(before.packet, after.packet)) continue;
+    // A fragment and the datagram it completed: its "ports" were payload.
+    if (reassembled(before.packet, after.packet)) continue;
     const sides: [Side, string, string][] = [
       ['dst', endpoint(before.packet.dst, before.packet.dport), endpoint(after.packet.dst, after.packet.dport)],
       ['src', endpoint(before.packet.src, before.packet.sport), endpoint(after.packet.src, after.packet.sport)],
@@ -115,7 +118,7 @@ function rewritten(sightings: readonly Sighting[]): boolean {
   for (let i = 1; i < sightings.length; i++) {
     const a = sightings[i - 1]!.packet;
     const b = sightings[i]!.packet;
-    if (a !== b && !sameEndpoints(a, b)) return true;
+    if (a !== b && !sameEndpoints(a, b) && !reassembled(a, b)) return true;
   }
   return false;
 }

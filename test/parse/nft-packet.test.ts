@@ -127,4 +127,19 @@ describe('nft packet: statements', () => {
     expect(pkt('udplite sport 1 udplite dport 2 ')).toMatchObject({ proto: 'udplite', sport: 1, dport: 2 });
     expect(pkt('sctp sport 3 sctp dport 4 ')).toMatchObject({ proto: 'sctp', sport: 3, dport: 4 });
   });
+
+  // Seen by a chain before conntrack's reassembly (lab 41: priority -500).
+  it('fragments: a UDP length beyond the IPv4 payload, an IPv6 fragment header', () => {
+    const v4 = 'ip saddr 10.141.1.2 ip daddr 10.141.2.2 ip id 2721 ip protocol udp ip length 1500 udp sport 42271 ';
+    expect(pkt(v4 + 'udp dport 5001 udp length 4008 ')).toMatchObject({ fragment: true, sport: 42271 });
+    expect(pkt(v4 + 'udp dport 5001 udp length 1480 ')).not.toHaveProperty('fragment');
+    expect(pkt(v4.replace('1500', '1068') + 'udp dport 30840 udp length 30840 @th,64,96 0x7878 ')).toMatchObject({
+      fragment: true,
+    });
+    const v6 = 'ip6 saddr fd00:141:1::2 ip6 daddr fd00:141:2::2 ip6 nexthdr ipv6-frag ip6 length 1456 ';
+    expect(pkt(v6)).toMatchObject({ ipVersion: 6, proto: 44, fragment: true });
+    expect(
+      pkt('ip6 saddr fd00::1 ip6 daddr fd00::2 ip6 nexthdr udp ip6 length 16 udp sport 1 udp dport 2 '),
+    ).not.toHaveProperty('fragment');
+  });
 });
