@@ -6,6 +6,8 @@ export interface RenderCtx {
   readonly hex: boolean;
   readonly quote: boolean;
   readonly seconds?: boolean;
+  /** How a map's values print: as what the map's result is set to (`meta mark set ... map { 0 : 0x00000001 }`). */
+  readonly values?: RenderCtx;
 }
 
 export const PLAIN: RenderCtx = { hex: false, quote: false };
@@ -139,7 +141,7 @@ function renderKeyed(k: string, v: unknown, ctx: RenderCtx, depth: number): stri
     case 'elem':
       return elem(v, ctx, depth);
     case 'map':
-      return `${r(p('key'), PLAIN)} map ${r(p('data'), ctxFor(p('key')))}`;
+      return `${r(p('key'), PLAIN)} map ${r(p('data'), { ...ctxFor(p('key')), values: ctx })}`;
     case 'accept':
     case 'drop':
     case 'continue':
@@ -155,7 +157,8 @@ function renderKeyed(k: string, v: unknown, ctx: RenderCtx, depth: number): stri
 
 /** A set element; map elements are `[key, value]` pairs. */
 function setElement(x: unknown, ctx: RenderCtx, depth: number): string {
-  if (Array.isArray(x) && x.length === 2) return `${renderExpr(x[0], ctx, depth)} : ${renderExpr(x[1], PLAIN, depth)}`;
+  if (Array.isArray(x) && x.length === 2)
+    return `${renderExpr(x[0], ctx, depth)} : ${renderExpr(x[1], ctx.values ?? PLAIN, depth)}`;
   return renderExpr(x, ctx, depth);
 }
 

@@ -13,7 +13,7 @@ import { followsOn, hookRank } from './hook-order.js';
 import { kernlogStep } from './kernlog-step.js';
 import { EQUAL, headerScore } from './log-match.js';
 import { netlinkStep, pickAfter } from './netlink-step.js';
-import { PathTree } from './path.js';
+import { PathTree, type PathNode } from './path.js';
 import { ReleaseQueue } from './release-queue.js';
 import { SlotMap } from './slot-map.js';
 import { RecentTraces } from './moved-id.js';
@@ -169,7 +169,6 @@ export class Assembler {
     const key = netlinkKey(e.traceId);
     const pending = this.pendingPacket.size === 0 ? undefined : this.pendingPacket.get(e.traceId);
     const c = pending === undefined ? this.chainOf(e.family, e.table, e.chain) : this.baseChainOf(e, pending);
-    const baseHook = c.hook;
     let b: TraceBuilder | undefined;
     if (pending !== undefined) {
       this.pendingPacket.delete(e.traceId);
@@ -177,8 +176,14 @@ export class Assembler {
     } else {
       b = this.open.get(key);
       // Old nft prints no packet: line for some base chains; a new base chain still starts an invocation.
-      if (!b || (baseHook !== null && c.key !== b.base)) b = this.enterNetlink(e, c, null, now);
+      if (b !== undefined && notLedTo(b, c)) {
+        // Placed by the headers last seen, whose interfaces this hook's can only add to.
+        const seen = b.sightings[b.sightings.length - 1]?.packet;
+        if (seen !== undefined) this.chains.placeBase(c, seen, true);
+        b = this.enterNetlink(e, c, null, now);
+      } else if (!b || (c.hook !== null && c.key !== b.base)) b = this.enterNetlink(e, c, null, now);
     }
+    const baseHook = c.hook;
     b.lastAt = now;
     // A user chain runs at its base chain's hook; a base chain of unknown hook does not inherit an earlier one.
     const hook = baseHook ?? b.baseHook;
@@ -404,4 +409,19 @@ export class Assembler {
       this.close(oldest);
     }
   }
+}
+
+/**
+ * Whether chain `c`, placed neither by the ruleset nor yet by a packet seen entering it, is a base chain entered
+ * without a `packet:` line (nft prints none for some packets: SYNPROXY's SYNs, lab 40): the steps since the
+ * current base chain's entry neither ran in it nor jumped or went to it, so it is no user chain they reached.
+ */
+function notLedTo(b: TraceBuilder, c: SeenChain): boolean {
+  if (!c.unplaced || c.hook !== null || c.key === b.base || b.path.depth <= b.baseDepth) return false;
+  for (let n: PathNode | null = b.path; n !== null && n.step !== null && n.depth > b.baseDepth; n = n.parent) {
+    const s = n.step;
+    if (s.family !== c.family || s.table !== c.table) continue;
+    if (s.chain === c.chain || ((s.verdict === 'jump' || s.verdict === 'goto') && s.target === c.chain)) return false;
+  }
+  return true;
 }

@@ -12,6 +12,8 @@ import { hookFromWords } from '../ruleset/hooks.js';
 export function inferBaseHook(family: Family, chain: string, packet: PacketInfo): Hook | null {
   // A netdev chain hooks ingress or egress, whatever its name: the interface the packet shows tells which.
   if (family === 'netdev') return packet.iif && !packet.oif ? 'ingress' : packet.oif && !packet.iif ? 'egress' : null;
+  // An arp table hooks input (ARP this host receives) and output: the interface tells which.
+  if (family === 'arp') return packet.iif && !packet.oif ? 'input' : packet.oif && !packet.iif ? 'output' : null;
   if (family !== 'ip' && family !== 'ip6' && family !== 'inet') return null;
   const hook = hookFromWords(chain);
   return hook !== null && fitsInterfaces(hook, packet) ? hook : null;

@@ -37,6 +37,8 @@ export class TraceBuilder {
   /** The hook of the last base chain entered, `unknown` when not known (`hook` keeps the last known one). */
   baseHook: Hook = 'unknown';
   base: string | null = null;
+  /** The path's depth on entering the current base chain. */
+  baseDepth = 0;
   done = false;
   /** Kernel-log lines: last position seen in the current base chain. */
   lastBasePosition = 0;
@@ -70,6 +72,7 @@ export class TraceBuilder {
   enter(key: string, family: Family, hook: Hook, table: string, chain: string, packet: PacketInfo | null): void {
     if (!this.entered.includes(key)) this.entered.push(key);
     this.base = key;
+    this.baseDepth = this.path.depth;
     this.baseFamily = family;
     this.baseHook = hook;
     if (hook !== 'unknown') this.hook = hook;

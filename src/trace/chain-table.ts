@@ -20,6 +20,8 @@ export interface SeenChain {
   hook: Hook | null;
   /** Neither the rule index nor the chain's name (builtinHook) says what it is: a packet seen entering it may. */
   readonly unplaced: boolean;
+  /** An unplaced chain was judged by a packet seen entering it (see placeBase): the first one decides. */
+  judged: boolean;
   /** Steps built for this chain, by rule text, kernel-log position or verdict (see step-cache). */
   readonly steps: Map<string | number, CachedStep[]>;
 }
@@ -52,6 +54,7 @@ export class ChainTable {
       key: chainKey(family, table, chain),
       hook,
       unplaced: !known && hook === null,
+      judged: false,
       steps: new Map(),
     };
     list.push(seen);
@@ -62,10 +65,16 @@ export class ChainTable {
   /**
    * A packet was seen entering chain `c` (nft and xtables-monitor print the headers once per base chain): an
    * unplaced chain is a base chain, whose hook its name and the packet's interfaces may tell (trace/base-hook).
-   * Set once, before any step is built for the chain.
+   * The first packet seen entering it decides (a later one of another kind may fit a wrong hook: a postrouting
+   * chain named `*_out` fits output for a packet this host sent); `seenBefore`, the headers of the chain before
+   * it (a base chain entered without a `packet:` line), only places it when they fit. Steps built before it was
+   * placed (hook unknown) are built again.
    */
-  placeBase(c: SeenChain, packet: PacketInfo): void {
-    if (c.unplaced && c.hook === null && c.steps.size === 0) c.hook = inferBaseHook(c.family, c.chain, packet);
+  placeBase(c: SeenChain, packet: PacketInfo, seenBefore = false): void {
+    if (!c.unplaced || c.hook !== null || c.judged) return;
+    c.hook = inferBaseHook(c.family, c.chain, packet);
+    if (!seenBefore) c.judged = true;
+    if (c.hook !== null) c.steps.clear();
   }
 
   /** Counts one more cached step against the bound; true when the table was just cleared. */

@@ -180,7 +180,7 @@ export function inHook(hook: Hook): string {
 
 function describeNat(n: NatRewrite, steps: readonly TraceStep[], t: NatContext): string {
   const how = mappingNote(n, steps, t);
-  return `${n.kind.toUpperCase()} ${n.from} -> ${natTargetText(n)}${inHook(n.hook)}${how}`;
+  return `${n.kind.toUpperCase()} ${n.from} -> ${natTargetText(n, t.packet.oif)}${inHook(n.hook)}${how}`;
 }
 
 function undecided(
@@ -228,7 +228,7 @@ function logHint(last: TraceStep, index: RuleIndex | undefined): string {
   // The ruleset holds the rule, but its target's verdict depends on the packet (SYNPROXY, TPROXY).
   const target = last.kind === 'rule' && last.rule?.text != null ? /\s-j\s+(\S+)/.exec(last.rule.text)?.[1] : undefined;
   if (target === 'SYNPROXY')
-    return '; kernel-log lines carry no verdict, and -j SYNPROXY decides per packet: it answers a SYN itself and takes an ACK with a valid cookie (both stolen), and drops the rest';
+    return '; kernel-log lines carry no verdict, and -j SYNPROXY decides per packet: it answers a SYN itself and takes an ACK with a valid cookie (both stolen), drops an ACK whose cookie is not valid, and lets any other packet go on';
   if (target !== undefined)
     return `; kernel-log lines carry no verdict, and -j ${target} decides per packet: the log does not say what it did`;
   return `; kernel-log lines carry no verdict, and the ruleset given does not hold this ${last.kind} of ${last.table}/${last.chain}: give the dump taken with the capture`;

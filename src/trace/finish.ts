@@ -66,7 +66,8 @@ function packetAt(b: TraceBuilder, v: FinalVerdict): PacketInfo | undefined {
 /**
  * The routing hint's words for this packet. Multicast and broadcast are for this host (or dropped) wherever no
  * chain hooks input: nothing to point out. Where input has chains, one not seen there was dropped (link-local
- * groups are never forwarded); any other packet may have been forwarded where no chain hooks forward.
+ * groups are never forwarded); any other packet may have been forwarded where no chain hooks forward, but multicast
+ * only by a multicast routing daemon: it was most likely dropped.
  */
 function unroutedText(
   hint: UnroutedHint,
@@ -75,7 +76,9 @@ function unroutedText(
   steps: readonly TraceStep[],
 ): string {
   const group = groupRange(dst);
-  if ((hint.maybeLocal && group !== null) || (hint.maybeForwarded === true && !isLinkLocalGroup(dst))) return '';
+  if (hint.maybeLocal && group !== null) return '';
+  if (hint.maybeForwarded === true && !isLinkLocalGroup(dst))
+    return group === 'multicast' ? hint.lead + MULTICAST_UNJOINED_OR_ROUTED : '';
   if (b.answeredBy !== null) return answeredText(hint, b.answeredBy);
   const causes = group === null ? hint.causes : groupDropped(group);
   return hint.lead + (b.packet.fragment === true && !steps.some(untracks) ? fragmentHeld(causes) : causes);
@@ -86,6 +89,9 @@ function untracks(s: TraceStep): boolean {
   const text = s.rule?.text;
   return text != null && /\bnotrack\b|-j NOTRACK\b|--notrack\b/i.test(text);
 }
+
+const MULTICAST_UNJOINED_OR_ROUTED =
+  'the kernel dropped it (a multicast group this host has not joined), a multicast routing daemon forwarded it (no chain hooks forward), or events were lost';
 
 /** Why a fragment seen before conntrack's reassembly (priority -400) goes no further; untracked ones are not held. */
 function fragmentHeld(causes: string): string {

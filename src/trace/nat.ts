@@ -141,21 +141,23 @@ function rewrite(hook: Hook, by: NatStep | undefined, side: Side, from: string, 
 }
 
 /**
- * Where a rewrite sent the packet, in words when the trace does not show it: MASQUERADE picks the out interface's
- * address after the last hook (`to` may hold the ports it picks from); an SNAT or DNAT whose target is unknown.
+ * Where a rewrite sent the packet, in words when the trace does not show it: MASQUERADE picks the address of the
+ * out interface (`oif`, the packet's, when known) after the last hook (`to` may hold the ports it picks from); an
+ * SNAT or DNAT whose target is unknown.
  */
-export function natTargetText(n: NatRewrite): string {
+export function natTargetText(n: NatRewrite, oif?: string): string {
   const to = n.to;
   if (n.kind !== 'masquerade') return to ?? 'an address the trace does not show';
-  if (to === null) return 'the address of the out interface';
+  const address = oif ? `the address of ${oif}` : 'the address of the out interface';
+  if (to === null) return address;
   const ports = to.startsWith(':') ? to.slice(1) : to;
-  return `the address of the out interface, port${ports.includes('-') ? 's' : ''} ${ports}`;
+  return `${address}, port${ports.includes('-') ? 's' : ''} ${ports}`;
 }
 
 /** What mappingNote reads of a trace: its reader and the packet's headers. */
 export interface NatContext {
   readonly backend: string;
-  readonly packet: Pick<PacketInfo, 'tcpFlags' | 'proto' | 'icmpType'>;
+  readonly packet: Pick<PacketInfo, 'tcpFlags' | 'proto' | 'icmpType' | 'oif'>;
 }
 
 /**

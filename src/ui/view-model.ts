@@ -24,7 +24,7 @@ export function flowText(p: PacketInfo): string {
   // ARP and other non-IP frames, or a reader that printed no IP header (xtables-monitor on bridge tables).
   if (p.ipVersion === undefined && p.proto === undefined && p.src === undefined && p.dst === undefined)
     return p.macSrc ? `ether ${p.macSrc} -> ${p.macDst ?? '?'}` : '(no IP header shown)';
-  const proto = p.proto === undefined ? 'ip' : String(p.proto);
+  const proto = p.proto === undefined ? (p.ipVersion === 6 ? 'ip6' : 'ip') : String(p.proto);
   const icmp = p.icmpType !== undefined ? ` type ${p.icmpType}${p.icmpCode ? ` code ${p.icmpCode}` : ''}` : '';
   const flags = p.tcpFlags && p.tcpFlags.length > 0 ? ` [${p.tcpFlags.join(',')}]` : '';
   return `${proto} ${endpoint(p.src, p.sport)} -> ${endpoint(p.dst, p.dport)}${icmp}${flags}`;
@@ -70,7 +70,7 @@ export function natText(n: NatRewrite, t: Trace): string {
     n.chain !== null
       ? ` by ${n.table}/${n.chain}${n.rule?.position != null ? ` rule ${n.rule.position}` : ''}`
       : mappingNote(n, t.steps, t) || ' by a rule of the nat table';
-  return `${n.kind.toUpperCase()} ${n.from} -> ${natTargetText(n)}${inHook(n.hook)}${by}`;
+  return `${n.kind.toUpperCase()} ${n.from} -> ${natTargetText(n, t.packet.oif)}${inHook(n.hook)}${by}`;
 }
 
 /** Steps grouped by hook, in path order (a hook may come back after routing, e.g. loopback). */

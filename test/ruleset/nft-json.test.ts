@@ -47,6 +47,26 @@ describe('renderStmt / renderExpr', () => {
     [{ limit: { rate: 10, burst: 5, per: 'second' } }, 'limit rate 10/second'],
     [{ mangle: { key: { meta: { key: 'nftrace' } }, value: 1 } }, 'meta nftrace set 1'],
     [{ mangle: { key: { meta: { key: 'mark' } }, value: 16384 } }, 'meta mark set 0x00004000'],
+    // A map's values print as what its result is set to (lab 42: marks in hex, as the trace prints them).
+    [
+      {
+        mangle: {
+          key: { meta: { key: 'mark' } },
+          value: {
+            map: {
+              key: { numgen: { mode: 'inc', mod: 2, offset: 0 } },
+              data: {
+                set: [
+                  [0, 1],
+                  [1, 2],
+                ],
+              },
+            },
+          },
+        },
+      },
+      'meta mark set numgen inc mod 2 map { 0 : 0x00000001, 1 : 0x00000002 }',
+    ],
     [
       {
         vmap: {

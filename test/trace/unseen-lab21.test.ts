@@ -12,7 +12,7 @@ it('kernel log: the packets SYNPROXY took say so, not that the dump lacks the ru
   for (const t of synproxy) {
     expect(t.verdict.action).toBe('unknown');
     expect(t.explanation).toMatch(
-      /-j SYNPROXY decides per packet: it answers a SYN itself and takes an ACK with a valid cookie \(both stolen\), and drops the rest$/,
+      /-j SYNPROXY decides per packet: it answers a SYN itself and takes an ACK with a valid cookie \(both stolen\), drops an ACK whose cookie is not valid, and lets any other packet go on$/,
     );
   }
 });

@@ -48,7 +48,7 @@ describe('nft monitor trace of native and iptables-nft tables at once', () => {
     const t = replay('c1-nft-monitor-trace.txt', 'c1-ruleset.nft.txt').traces.find((x) => x.id === 'f312682f')!;
     expect(t.nat).toMatchObject([{ kind: 'masquerade', to: ':1024-65535', chain: 'LIBVIRT_PRT' }]);
     expect(t.explanation).toContain(
-      'after MASQUERADE 192.168.127.10:49718 -> the address of the out interface, ports 1024-65535 in postrouting',
+      'after MASQUERADE 192.168.127.10:49718 -> the address of up0, ports 1024-65535 in postrouting',
     );
   });
 

@@ -101,6 +101,7 @@ export function diagramLines(t: Trace | null, o: { cols: number; glyphs: Glyphs 
     seg(`  ${t.explanation}`),
   ];
   out.push(...wrapLine(line, o.cols, 2));
-  for (const n of t.nat) out.push(...wrapLine([seg(natSummary(n), 'nat'), seg(inHook(n.hook), 'dim')], o.cols, 2));
+  for (const n of t.nat)
+    out.push(...wrapLine([seg(natSummary(n, t.packet.oif), 'nat'), seg(inHook(n.hook), 'dim')], o.cols, 2));
   return out;
 }

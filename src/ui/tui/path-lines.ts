@@ -25,9 +25,9 @@ export function routingBetween(from: string, to: string): string | null {
 }
 
 /** `DNAT dst 10.96.0.10:80 -> 10.66.2.3:80`. */
-export function natSummary(n: NatRewrite): string {
+export function natSummary(n: NatRewrite, oif?: string): string {
   const side = n.kind === 'dnat' || n.kind === 'redirect' ? 'dst' : 'src';
-  return `${n.kind.toUpperCase()} ${side} ${n.from} -> ${natTargetText(n)}`;
+  return `${n.kind.toUpperCase()} ${side} ${n.from} -> ${natTargetText(n, oif)}`;
 }
 
 function sameRule(a: StepRule | null, b: StepRule | null): boolean {
@@ -80,7 +80,7 @@ function stepLabel(s: TraceStep): string {
 function natLine(n: NatRewrite, indent: number, o: PathOptions, t: Trace): Line[] {
   const how = mappingNote(n, t.steps, t).replace(' (', '  (');
   return wrapLine(
-    [seg(' '.repeat(indent)), seg(`${o.glyphs.arrow} ${natSummary(n)}`, 'nat'), seg(how, 'dim')],
+    [seg(' '.repeat(indent)), seg(`${o.glyphs.arrow} ${natSummary(n, t.packet.oif)}`, 'nat'), seg(how, 'dim')],
     o.cols,
     indent + 2,
   );
