@@ -71,6 +71,15 @@ export function groupDropped(range: 'multicast' | 'broadcast'): string {
   return `the kernel dropped it (${what}), or events were lost`;
 }
 
+/**
+ * The causes for a packet that arrived with a TTL (hop limit) of 1 or 0: a router cannot forward it, so unless it
+ * was for this host the kernel dropped it (and sent time exceeded, if its rate limit allowed).
+ */
+export function ttlSpent(hint: UnroutedHint, ttl: number): string {
+  const spent = `the kernel did not forward it: it arrived with TTL ${ttl} (TTL expired), or events were lost`;
+  return hint.maybeLocal ? `it was for this host (no chain hooks input), or ${spent}` : spent;
+}
+
 /** The hint with its causes replaced by the ICMP error this host answered the packet with (trace/icmp-answer). */
 export function answeredText(hint: UnroutedHint, answer: IcmpAnswer): string {
   return `${hint.lead}the kernel dropped it on the way, ${answer.cause}: this host sent ${answer.message} (trace ${answer.id})`;

@@ -10,7 +10,7 @@ import { whyFor } from '../explain/why.js';
 import type { TraceBuilder } from './builder.js';
 import { groupRange, isLinkLocalGroup } from './address.js';
 import { explainTail } from './explain.js';
-import { answeredText, groupDropped, type UnroutedHint } from './expected-chains.js';
+import { answeredText, groupDropped, ttlSpent, type UnroutedHint } from './expected-chains.js';
 import { findNat } from './nat.js';
 import { pathFacts } from './path-facts.js';
 
@@ -77,9 +77,12 @@ function unroutedText(
 ): string {
   const group = groupRange(dst);
   if (hint.maybeLocal && group !== null) return '';
+  if (b.answeredBy !== null) return answeredText(hint, b.answeredBy);
+  // A TTL of 1 on arrival: it was not forwarded (whether or not chains hook forward).
+  const ttl = b.packet.ttl;
+  if (ttl !== undefined && ttl <= 1 && group === null) return hint.lead + ttlSpent(hint, ttl);
   if (hint.maybeForwarded === true && !isLinkLocalGroup(dst))
     return group === 'multicast' ? hint.lead + MULTICAST_UNJOINED_OR_ROUTED : '';
-  if (b.answeredBy !== null) return answeredText(hint, b.answeredBy);
   const causes = group === null ? hint.causes : groupDropped(group);
   return hint.lead + (b.packet.fragment === true && !steps.some(untracks) ? fragmentHeld(causes) : causes);
 }
