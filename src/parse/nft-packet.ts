@@ -55,7 +55,9 @@ function run(s: string, i: number, n: number, p: PacketBuilder, toAnchor: boolea
     const vS0 = next(s, kE, n);
     const vE0 = end(s, vS0, n);
     if (k === K.Raw) {
-      i = next(s, vE0, n); // raw payload `@th,64,96 0x...`: bytes nft could not decode
+      // Raw payload `@th,64,96 0x...`: bytes nft could not decode; an ICMP error's are the start of the packet it quotes.
+      if (p.icmpType >= 0 && p.inner === null) p.inner = quotedHeader(s, i, kE, vS0, vE0, p);
+      i = next(s, vE0, n);
       continue;
     }
     // iif / oif / iifname / oifname take one value: a quoted name, or the ifindex when unknown.
@@ -210,4 +212,32 @@ function tcpFlags(s: string, i: number, n: number, p: PacketBuilder): number {
   if (s.charCodeAt(i) === 47 && s.charCodeAt(i + 1) === 32) i = next(s, end(s, next(s, i + 1, n), n), n);
   p.tcpBits = bits;
   return i;
+}
+
+/** ICMP and ICMPv6 error types, which quote the packet they are about. */
+function isIcmpError(p: PacketBuilder): boolean {
+  return p.proto === 'icmp'
+    ? p.icmpType === 3 || p.icmpType === 11 || p.icmpType === 12
+    : p.proto === 'icmpv6' && p.icmpType >= 1 && p.icmpType <= 4;
+}
+
+/**
+ * What nft shows of the packet an ICMP error quotes: `@th,64,96 0x...`, the first 12 bytes of its IP header after
+ * the 8 of the ICMP header. IPv4: total length, id and protocol; IPv6: flow label, payload length and next header.
+ * No addresses (they come later): enough to tell which packet the error is about. Null for anything else.
+ */
+function quotedHeader(s: string, k: number, kE: number, v: number, vE: number, p: PacketBuilder): PacketInfo | null {
+  if (!isIcmpError(p) || s.slice(k, kE) !== '@th,64,96' || vE - v !== 26 || !s.startsWith('0x', v)) return null;
+  const hex = (from: number, digits: number): number =>
+    Number.parseInt(s.slice(v + 2 + from, v + 2 + from + digits), 16);
+  const version = hex(0, 1);
+  if (version === 4 && p.ipVersion === 4) {
+    const proto = protoOf(String(hex(18, 2)));
+    return { ipVersion: 4, ...(proto === undefined ? {} : { proto }), len: hex(4, 4), ipId: hex(8, 4) };
+  }
+  if (version === 6 && p.ipVersion === 6) {
+    const proto = protoOf(String(hex(12, 2)));
+    return { ipVersion: 6, ...(proto === undefined ? {} : { proto }), len: hex(8, 4), flowLabel: hex(3, 5) };
+  }
+  return null;
 }

@@ -34,7 +34,7 @@ export class RecentPackets {
       const b = this.ring[(this.next + RECENT - k) % RECENT];
       if (b === null || b === undefined) return;
       if (b === sent || b.answeredBy !== null || b.backend !== sent.backend) continue;
-      if (quotes(inner, b.packet)) {
+      if (inner.src === undefined ? quotesHeader(inner, packet, b.packet) : quotes(inner, b.packet)) {
         b.answeredBy = { id: sent.id, ...error };
         return;
       }
@@ -65,4 +65,14 @@ function quotes(inner: PacketInfo, p: PacketInfo): boolean {
   if (inner.proto !== undefined && p.proto !== undefined && inner.proto !== p.proto) return false;
   if (inner.ipId !== undefined && p.ipId !== undefined && inner.ipId !== p.ipId) return false;
   return inner.icmpId === undefined || p.icmpId === undefined || inner.icmpId === p.icmpId;
+}
+
+/**
+ * What nft shows of a quoted packet (no addresses: parse/nft-packet quotedHeader) is this one: the error goes back
+ * to its source, and its length, protocol and IPv4 id or IPv6 flow label are the same.
+ */
+function quotesHeader(inner: PacketInfo, error: PacketInfo, p: PacketInfo): boolean {
+  if (error.dst !== p.src || inner.ipVersion !== p.ipVersion || inner.len !== p.len || inner.proto !== p.proto)
+    return false;
+  return inner.ipVersion === 4 ? inner.ipId === p.ipId : inner.flowLabel === p.flowLabel;
 }

@@ -142,4 +142,22 @@ describe('nft packet: statements', () => {
       pkt('ip6 saddr fd00::1 ip6 daddr fd00::2 ip6 nexthdr udp ip6 length 16 udp sport 1 udp dport 2 '),
     ).not.toHaveProperty('fragment');
   });
+
+  // An ICMP error's raw bytes are the start of the header it quotes (lab 41: the router's frag-needed).
+  it('an ICMP error quotes a packet: its length, id and protocol; ICMPv6: flow label, payload length, next header', () => {
+    const err =
+      'ip saddr 10.141.1.1 ip daddr 10.141.1.2 ip protocol icmp ip length 576 icmp type destination-unreachable icmp code frag-needed ';
+    expect(pkt(err + '@th,64,96 0x45001c7c933d400040067321 ')).toMatchObject({
+      inner: { ipVersion: 4, proto: 'tcp', len: 7292, ipId: 37693 },
+    });
+    const v6 =
+      'ip6 saddr fd00:141:1::1 ip6 daddr fd00:141:1::2 ip6 nexthdr ipv6-icmp ip6 length 1240 icmpv6 type packet-too-big ';
+    expect(pkt(v6 + '@th,64,96 0x6009138f1c040640fd000141 ')).toMatchObject({
+      inner: { ipVersion: 6, proto: 'tcp', len: 7172, flowLabel: 0x9138f },
+    });
+    // Not an error (an echo's payload), or bytes of another shape: nothing quoted.
+    const echo = 'ip saddr 10.0.0.1 ip daddr 10.0.0.2 ip protocol icmp icmp type echo-request icmp id 1 ';
+    expect(pkt(echo + '@th,64,96 0x45001c7c933d400040067321 ')).not.toHaveProperty('inner');
+    expect(pkt(err + '@th,64,64 0x45001c7c933d4000 ')).not.toHaveProperty('inner');
+  });
 });

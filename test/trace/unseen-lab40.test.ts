@@ -64,19 +64,20 @@ describe('SYNPROXY in the kernel log', () => {
 });
 
 describe('a packet that arrived with TTL 1 (hping3 --ttl 1), not seen after prerouting', () => {
-  it.each([
-    ['spoof-nft.nft-monitor.txt', 'spoof-nft.nft-list-ruleset.txt', 'feea9752'],
-    ['spoof-xtnft.xtables-monitor.txt', 'spoof-xtnft.iptables-save-c.txt', 'a0965699'],
-  ])('%s: was not forwarded, its TTL spent', (capture, rules, id) => {
-    const t = byId(replay(capture, rules).traces, id);
+  it('xtables-monitor (no ICMP fields at all): was not forwarded, its TTL spent', () => {
+    const t = byId(replay('spoof-xtnft.xtables-monitor.txt', 'spoof-xtnft.iptables-save-c.txt').traces, 'a0965699');
     expect(t.packet.ttl).toBe(1);
     expect(t.explanation).toContain(
       'it was for this host (no chain hooks input), or the kernel did not forward it: it arrived with TTL 1 (TTL expired), or events were lost',
     );
   });
 
-  it('the kernel log names the time exceeded this host sent about it', () => {
-    const traces = replay('spoof-legacy.kernlog.txt', 'spoof-legacy.iptables-legacy-save-c.txt').traces;
-    expect(byId(traces, 'k8').explanation).toContain('TTL expired: this host sent ICMP time exceeded (trace k9)');
+  it.each([
+    ['spoof-nft.nft-monitor.txt', 'spoof-nft.nft-list-ruleset.txt', 'feea9752', '31f2710b'],
+    ['spoof-xtnft.nft-monitor.txt', 'spoof-xtnft.nft-list-ruleset.txt', 'a0965699', 'd7d30830'],
+    ['spoof-legacy.kernlog.txt', 'spoof-legacy.iptables-legacy-save-c.txt', 'k8', 'k9'],
+  ])('%s: the time exceeded this host sent about it is named', (capture, rules, id, error) => {
+    const t = byId(replay(capture, rules).traces, id);
+    expect(t.explanation).toContain(`TTL expired: this host sent ICMP time exceeded (trace ${error})`);
   });
 });

@@ -77,3 +77,22 @@ describe('fragments no reassembly holds (notrack before defragmentation)', () =>
     expect(t.explanation).toContain('too big for the next hop');
   });
 });
+
+describe('too big for the next hop: nft shows the start of the header the router’s ICMP error quotes', () => {
+  const traces = replay('nft-tcppmtu/nft-monitor.txt', 'nft-tcppmtu/nft-list.txt').traces;
+
+  it.each([
+    ['010f8cc6', 'ICMP fragmentation needed (trace 65c4937f)'],
+    ['440560fd', 'ICMP fragmentation needed (trace 4ff78ac4)'],
+    ['c576df8e#2', 'ICMPv6 packet too big (trace 7f9f6968)'],
+    ['0bb925f2', 'ICMPv6 packet too big (trace fc1aef42)'],
+  ])('%s: %s', (id, error) => {
+    expect(byId(traces, id).explanation).toContain(
+      `the kernel dropped it on the way, too big for the next hop: this host sent ${error}`,
+    );
+  });
+
+  it('the error quotes a tcp packet, whose addresses nft does not show', () => {
+    expect(byId(traces, '65c4937f').packet.inner).toEqual({ ipVersion: 4, proto: 'tcp', len: 7292, ipId: 37693 });
+  });
+});
