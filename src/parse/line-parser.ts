@@ -42,7 +42,14 @@ class Parser implements LineParser {
 
   push(raw: string): ParseOutcome[] {
     if (raw.length > MAX_LINE) return [...this.flush(), unparsed('line too long', raw)];
-    const line = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+    const n = raw.length;
+    // A carriage return ends lines saved on Windows or by `script`; `cat -v` shows it as `^M`.
+    const line =
+      raw.charCodeAt(n - 1) === 13
+        ? raw.slice(0, -1)
+        : raw.charCodeAt(n - 1) === 77 && raw.charCodeAt(n - 2) === 94
+          ? raw.slice(0, -2)
+          : raw;
     if (this.pendingNft !== null) return this.afterNft(line);
     return this.pending === null ? this.route(line) : this.afterPending(line);
   }

@@ -117,7 +117,8 @@ function statement(s: string, k: number, f: number, v: number, vE: number, p: Pa
     case K.Ip:
     case K.Ip6:
       p.ipVersion = k === K.Ip ? 4 : 6;
-      ipField(s, f, v, vE, p);
+      if (k === K.Ip6 && f === F.Protocol) nextHeader(p, s.slice(v, vE));
+      else ipField(s, f, v, vE, p);
       return;
     case K.Icmp:
     case K.Icmpv6:
@@ -186,6 +187,16 @@ function ipField(s: string, f: number, v: number, vE: number, p: PacketBuilder):
   else if (f === F.Id) p.ipId = num;
   else if (f === F.Length) p.len = num;
   else if (f === F.Flowlabel) p.flowLabel = num;
+}
+
+/**
+ * `ip6 nexthdr`: the transport protocol, unless an extension header comes first (hop-by-hop, which nft 1.0.6 prints
+ * `ip`, routing, destination options): then the protocol is not shown; a fragment header makes it a fragment.
+ */
+function nextHeader(p: PacketBuilder, text: string): void {
+  const proto = protoOf(text);
+  if (proto === 44) p.fragment = true;
+  else if (proto !== 0 && proto !== 43 && proto !== 60 && proto !== undefined) p.proto = proto;
 }
 
 function setProto(p: PacketBuilder, text: string): void {

@@ -60,8 +60,7 @@ export class PacketBuilder {
     if (this.macSrc !== null) p.macSrc = this.macSrc;
     if (this.macDst !== null) p.macDst = this.macDst;
     if (this.inner !== null) p.inner = this.inner;
-    // IPv6 fragments: nft names the fragment header as the next header (protocol 44).
-    if (this.fragment || (this.ipVersion === 6 && this.proto === 44)) p.fragment = true;
+    if (this.fragment) p.fragment = true;
     this.reset();
     return p;
   }

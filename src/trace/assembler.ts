@@ -18,7 +18,7 @@ import { ReleaseQueue } from './release-queue.js';
 import { SlotMap } from './slot-map.js';
 import { RecentTraces } from './moved-id.js';
 import { RecentPackets } from './icmp-answer.js';
-import { identified, LoWaitingRoom, sameAsSent, sentOverLo } from './loopback.js';
+import { identified, LoWaitingRoom, ReroutedFlows, sameAsSent, sentOverLo } from './loopback.js';
 import { logStep as cachedLogStep, netlinkStep as cachedNetlinkStep } from './step-cache.js';
 import { rawUserChainHook } from './base-hook.js';
 
@@ -81,6 +81,8 @@ export class Assembler {
   private readonly recent = new RecentTraces();
   /** Netlink traces of packets sent over lo, waiting for their way back in (trace/loopback). */
   private readonly loRoom = new LoWaitingRoom();
+  /** Connections this host sends whose first packet a REDIRECT or DNAT in output rerouted (see loopback). */
+  private readonly reroutedFlows = new ReroutedFlows();
 
   private index: RuleIndex | undefined;
   private readonly seen = new WeakMap<Trace, { readonly first: number; readonly last: number }>();
@@ -193,6 +195,17 @@ export class Assembler {
     );
     const { step, nat } = built.choices === undefined ? built : pickAfter(built.choices, b.positionIn(c, hook));
     b.add(step, nat);
+    // A REDIRECT (or DNAT) in output reroutes the packet, through lo for a local address, after the headers its
+    // chain printed: it may come back in on lo though they show another way out.
+    if (nat !== null && hook === 'output' && (nat.kind === 'redirect' || nat.kind === 'dnat') && !b.done) {
+      const sent = b.sightings[b.sightings.length - 1]?.packet;
+      b.reroutedInOutput = true;
+      if (sent !== undefined) {
+        this.loRoom.sent(b, sent);
+        // The connection's later packets take the same way (conntrack applies the mapping; no nat chain runs).
+        this.reroutedFlows.add(sent);
+      }
+    }
     if (b.done) this.close(key);
   }
 
@@ -226,7 +239,10 @@ export class Assembler {
     }
     b.lastAt = now;
     b.enter(c.key, c.family, hook, e.table, e.chain, packet);
-    if (packet !== null && (hook === 'output' || hook === 'postrouting')) this.loRoom.sent(b, packet);
+    if (packet !== null && (hook === 'output' || hook === 'postrouting')) {
+      if (hook === 'output' && this.reroutedFlows.has(packet)) b.reroutedInOutput = true;
+      this.loRoom.sent(b, packet);
+    }
     this.recent.touch(b);
     return b;
   }

@@ -75,8 +75,9 @@ export function groupDropped(range: 'multicast' | 'broadcast'): string {
  * The causes for a packet that arrived with a TTL (hop limit) of 1 or 0: a router cannot forward it, so unless it
  * was for this host the kernel dropped it (and sent time exceeded, if its rate limit allowed).
  */
-export function ttlSpent(hint: UnroutedHint, ttl: number): string {
-  const spent = `the kernel did not forward it: it arrived with TTL ${ttl} (TTL expired), or events were lost`;
+export function ttlSpent(hint: UnroutedHint, ttl: number, v6: boolean): string {
+  const what = v6 ? 'hop limit' : 'TTL';
+  const spent = `the kernel did not forward it: it arrived with ${what} ${ttl} (${what} expired), or events were lost`;
   return hint.maybeLocal ? `it was for this host (no chain hooks input), or ${spent}` : spent;
 }
 

@@ -80,10 +80,13 @@ function unroutedText(
   if (b.answeredBy !== null) return answeredText(hint, b.answeredBy);
   // A TTL of 1 on arrival: it was not forwarded (whether or not chains hook forward).
   const ttl = b.packet.ttl;
-  if (ttl !== undefined && ttl <= 1 && group === null) return hint.lead + ttlSpent(hint, ttl);
+  const v6 = b.packet.ipVersion === 6;
+  if (ttl !== undefined && ttl <= 1 && group === null) return hint.lead + ttlSpent(hint, ttl, v6);
   if (hint.maybeForwarded === true && !isLinkLocalGroup(dst))
     return group === 'multicast' ? hint.lead + MULTICAST_UNJOINED_OR_ROUTED : '';
-  const causes = group === null ? hint.causes : groupDropped(group);
+  // IPv6 has a hop limit, not a TTL.
+  const causes =
+    group !== null ? groupDropped(group) : v6 ? hint.causes.replace('TTL expired', 'hop limit expired') : hint.causes;
   return hint.lead + (b.packet.fragment === true && !steps.some(untracks) ? fragmentHeld(causes) : causes);
 }
 

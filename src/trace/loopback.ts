@@ -9,12 +9,12 @@ import type { TraceBuilder } from './builder.js';
  * Whether trace b sent its packet out through lo and saw nothing since: sent by this host (first seen at output),
  * last at output or postrouting (a base chain of known hook), not stopped there, and `last` (its last headers) going
  * out on lo or to a loopback address (an output route to one is always lo's; the out interface shown before a
- * REDIRECT rerouted the packet is the old one).
+ * REDIRECT rerouted the packet is the old one), or rerouted in output by a REDIRECT or DNAT after them.
  */
 export function sentOverLo(b: TraceBuilder, last: PacketInfo | null | undefined): boolean {
   if (b.done || b.closed || (b.hook !== 'output' && b.hook !== 'postrouting') || b.baseHook !== b.hook) return false;
   if (last == null || b.sightings[0]?.hook !== 'output') return false;
-  return last.oif === 'lo' || isLoopback(last.dst);
+  return last.oif === 'lo' || isLoopback(last.dst) || b.reroutedInOutput;
 }
 
 /**
@@ -79,9 +79,9 @@ const MAX_WAITING = 4096;
 export class LoWaitingRoom {
   private readonly byKey = new Map<string, TraceBuilder[]>();
 
-  /** Trace b's packet p leaves by lo (or to a loopback address) at output or postrouting. */
+  /** Trace b's packet p leaves by lo (or to a loopback address, or rerouted in output) at output or postrouting. */
   sent(b: TraceBuilder, p: PacketInfo): void {
-    if (p.oif !== 'lo' && !isLoopback(p.dst)) return;
+    if (p.oif !== 'lo' && !isLoopback(p.dst) && !b.reroutedInOutput) return;
     const key = waitingKey(p);
     const list = this.byKey.get(key);
     if (list === undefined) {
@@ -123,4 +123,25 @@ function single<T>(xs: readonly T[]): T | undefined {
 /** Version, protocol, IP id / flow label, length, TCP sequence, ICMP id and sequence: what lo leaves as it was. */
 function waitingKey(p: PacketInfo): string {
   return `${p.ipVersion ?? ''}|${p.proto ?? ''}|${p.ipId ?? ''}|${p.flowLabel ?? ''}|${p.len ?? ''}|${p.tcpSeq ?? ''}|${p.icmpId ?? ''}|${p.icmpSeq ?? ''}`;
+}
+
+/** Connections remembered at most. */
+const MAX_FLOWS = 4096;
+
+/** Connections of this host that a REDIRECT or DNAT in output rerouted, by their headers as the output chains show them. */
+export class ReroutedFlows {
+  private readonly keys = new Set<string>();
+
+  add(p: PacketInfo): void {
+    if (this.keys.size >= MAX_FLOWS) this.keys.clear();
+    this.keys.add(flowKey(p));
+  }
+
+  has(p: PacketInfo): boolean {
+    return this.keys.size > 0 && this.keys.has(flowKey(p));
+  }
+}
+
+function flowKey(p: PacketInfo): string {
+  return `${p.proto ?? ''}|${p.src ?? ''}|${p.sport ?? ''}|${p.dst ?? ''}|${p.dport ?? ''}`;
 }

@@ -137,7 +137,8 @@ describe('nft packet: statements', () => {
       fragment: true,
     });
     const v6 = 'ip6 saddr fd00:141:1::2 ip6 daddr fd00:141:2::2 ip6 nexthdr ipv6-frag ip6 length 1456 ';
-    expect(pkt(v6)).toMatchObject({ ipVersion: 6, proto: 44, fragment: true });
+    expect(pkt(v6)).toMatchObject({ ipVersion: 6, fragment: true });
+    expect(pkt(v6)).not.toHaveProperty('proto');
     expect(
       pkt('ip6 saddr fd00::1 ip6 daddr fd00::2 ip6 nexthdr udp ip6 length 16 udp sport 1 udp dport 2 '),
     ).not.toHaveProperty('fragment');
@@ -159,5 +160,16 @@ describe('nft packet: statements', () => {
     const echo = 'ip saddr 10.0.0.1 ip daddr 10.0.0.2 ip protocol icmp icmp type echo-request icmp id 1 ';
     expect(pkt(echo + '@th,64,96 0x45001c7c933d400040067321 ')).not.toHaveProperty('inner');
     expect(pkt(err + '@th,64,64 0x45001c7c933d4000 ')).not.toHaveProperty('inner');
+  });
+
+  // Lab 46: the protocol behind an IPv6 extension header is not what nft names as the next header.
+  it('IPv6 extension headers: no protocol (hop-by-hop prints as `ip`, routing 43, destination options 60)', () => {
+    for (const next of ['ip', 'ipv6-route', 'ipv6-opts'])
+      expect(pkt(`ip6 saddr fd46:1::2 ip6 daddr ff02::16 ip6 nexthdr ${next} ip6 length 36 `)).not.toHaveProperty(
+        'proto',
+      );
+    expect(pkt('ip6 saddr fd46:1::2 ip6 daddr fd46:2::2 ip6 nexthdr udp ip6 length 16 ')).toMatchObject({
+      proto: 'udp',
+    });
   });
 });
