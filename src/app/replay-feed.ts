@@ -28,10 +28,24 @@ export interface RulesetChanges {
 
 const CHANGE_REASONS: ReadonlySet<string> = new Set([NFT_RULESET_EVENT, XTABLES_RULESET_EVENT]);
 
+/** Lines are counted by length up to this (a terminal copy wraps them all at one width). */
+const WIDTHS = 512;
+
+/** Kernel-log stamps that went back (the kernel's never do): the same lines twice, or captures joined. */
+export interface StampsBack {
+  count: number;
+  /** The first: its line number, the stamp, and the one before it. */
+  first: { line: number; stamp: string; after: string } | null;
+}
+
 export class LineFeed {
   /** Lines, and what the parsers said about those that held no trace record (traces and lost: not counted here). */
   readonly stats: RunStats = newRunStats();
   readonly changes: RulesetChanges = { count: 0, first: null };
+  /** How many lines had each length (see wrappedAt). */
+  readonly widths = new Uint32Array(WIDTHS);
+  readonly stampsBack: StampsBack = { count: 0, first: null };
+  private lastUptime = -1;
   private readonly parser: LineParser;
 
   constructor(
@@ -45,6 +59,7 @@ export class LineFeed {
   readonly line = (line: string, truncated: boolean): void => {
     const stats = this.stats;
     stats.lines++;
+    if (line.length < WIDTHS) this.widths[line.length]!++;
     if (truncated) {
       countOutcome(stats, { kind: 'unparsed', reason: 'line too long', line });
       return;
@@ -52,6 +67,27 @@ export class LineFeed {
     this.take(this.parser.push(line), line);
     if (stats.lines % TICK_EVERY === 0) this.out.tick(stats.lines);
   };
+
+  /** A kernel-log stamp 50 ms or more before the last one: CPUs print a little out of order (microseconds), never that. */
+  private seeUptime(uptime: number): void {
+    const last = this.lastUptime;
+    this.lastUptime = uptime;
+    if (uptime > last - 0.05) return;
+    if (this.stampsBack.count++ === 0)
+      this.stampsBack.first = { line: this.stats.lines, stamp: uptime.toFixed(6), after: last.toFixed(6) };
+  }
+
+  /**
+   * The width a terminal hard-wrapped the capture at, when lines were left unparsed and most lines have one
+   * length (a wrapped record's pieces all but the last); null otherwise.
+   */
+  wrappedAt(): number | null {
+    const { lines, unparsed } = this.stats;
+    if (lines < 20 || unparsed < lines / 10) return null;
+    let width = 0;
+    for (let w = 40; w < WIDTHS; w++) if (this.widths[w]! > this.widths[width]!) width = w;
+    return width > 0 && this.widths[width]! >= lines / 4 ? width : null;
+  }
 
   /** End of input: a record the parser still held. */
   end(): void {
@@ -63,7 +99,12 @@ export class LineFeed {
     const stats = this.stats;
     for (let i = 0; i < outcomes.length; i++) {
       const o = outcomes[i]!;
-      if (o.kind === 'events') for (let k = 0; k < o.events.length; k++) this.out.event(o.events[k]!, stats.lines);
+      if (o.kind === 'events')
+        for (let k = 0; k < o.events.length; k++) {
+          const e = o.events[k]!;
+          if (e.kind === 'log-step' && e.uptime !== null) this.seeUptime(e.uptime);
+          this.out.event(e, stats.lines);
+        }
       else {
         countOutcome(stats, o);
         if (o.kind === 'ignored' && CHANGE_REASONS.has(o.reason) && this.changes.count++ === 0)

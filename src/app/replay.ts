@@ -1,7 +1,6 @@
 // `fwtrace replay`: saved trace output (+ optional rulesets) → parse → assemble → render. No root needed.
 import type { FormatChoice } from '../model/parse.js';
 import type { RuleIndex } from '../model/ruleset.js';
-import type { RunStats } from '../model/session.js';
 import type { Trace } from '../model/trace.js';
 import { buildRuleIndex } from '../ruleset/rule-index.js';
 import { combineSnapshots, sharedTables } from '../ruleset/combine.js';
@@ -10,7 +9,7 @@ import { checkReadable, readText } from '../sys/files.js';
 import type { StreamSink } from '../sys/stdout-sink.js';
 import { Assembler } from '../trace/assembler.js';
 import type { Renderer } from '../ui/renderer.js';
-import { LineFeed, readInto, type EventSink, type RulesetChanges } from './replay-feed.js';
+import { LineFeed, readInto, type EventSink, type RulesetChanges, type StampsBack } from './replay-feed.js';
 import { MisfitRules } from './misfit-rules.js';
 import { MissingChains } from './missing-chains.js';
 import { UnmatchedRules } from './unmatched-rules.js';
@@ -80,6 +79,9 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
   for (const file of cut) renderer.handle({ kind: 'warning', message: midLineWarning(file) });
   if (parsed.changes.count > 0)
     renderer.handle({ kind: 'warning', message: changedWarning(parsed.changes, index !== undefined) });
+  const width = parsed.wrappedAt();
+  if (width !== null) renderer.handle({ kind: 'warning', message: wrappedWarning(width, parsed.widths[width]!) });
+  if (parsed.stampsBack.count > 0) renderer.handle({ kind: 'warning', message: stampsBackWarning(parsed.stampsBack) });
   for (const message of [unheld?.warning(), unmatched?.warning(cut.length > 0), misfit?.warning()])
     if (message) renderer.handle({ kind: 'warning', message });
   renderer.handle({ kind: 'stats', stats, final: true });
@@ -117,14 +119,26 @@ async function parse(
   out: EventSink,
   sink: StreamSink,
   endedMidLine: (file: string) => void,
-): Promise<{ stats: RunStats; changes: RulesetChanges } | null> {
+): Promise<LineFeed | null> {
   const feed = new LineFeed(cfg.format, out);
   const pause = async (): Promise<boolean> => {
     if (sink.closed) return false;
     if (sink.backedUp) await sink.drain();
     return true;
   };
-  return (await readInto(cfg.files, feed, pause, endedMidLine)) ? { stats: feed.stats, changes: feed.changes } : null;
+  return (await readInto(cfg.files, feed, pause, endedMidLine)) ? feed : null;
+}
+
+/** Most lines one length and many not understood: a terminal copy broke the records at its width. */
+function wrappedWarning(width: number, lines: number): string {
+  return `${lines} lines are exactly ${width} characters long and many lines were not understood: the capture looks hard-wrapped at ${width} columns (copied from a terminal); its records are broken and its traces wrong: save the reader's output to a file instead (e.g. nft monitor trace > capture.txt)`;
+}
+
+/** Kernel-log stamps that go back: the same lines twice, or captures of another boot or host joined. */
+function stampsBackWarning(b: StampsBack): string {
+  const times = b.count === 1 ? 'once' : `${b.count} times`;
+  const first = b.first === null ? '' : ` (first at line ${b.first.line}: [${b.first.stamp}] after [${b.first.after}])`;
+  return `the kernel-log stamps go back ${times}${first}: the capture holds the same lines twice (pasted twice?), or captures of another boot or host joined; packets may be counted twice`;
 }
 
 /** The reader printed changes to the ruleset: one dump cannot fit the whole capture. */

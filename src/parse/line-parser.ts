@@ -95,11 +95,32 @@ class Parser implements LineParser {
         }
         const next = this.traceAt < 0 ? -1 : line.indexOf('TRACE: ', this.traceAt + 7);
         if (next > 0) return this.glued(line, this.traceAt, next);
-        return [this.kernlog(line, this.traceAt)];
+        return [this.orBehindPrefix(this.kernlog(line, this.traceAt), line)];
       }
       case null:
-        return [this.unknown(line)];
+        return [this.orBehindPrefix(this.unknown(line), line)];
     }
+  }
+
+  /**
+   * An nft or xtables-monitor record behind a prefix (`ts`, a syslog-style stamp, a pasted prompt) that the line's
+   * start did not reveal; o when there is none. Only lines no parser took are looked at again.
+   */
+  private orBehindPrefix(o: ParseOutcome, line: string): ParseOutcome {
+    if (o.kind !== 'unparsed') return o;
+    let at = line.indexOf('trace id ');
+    if (at > 0) {
+      const nft = this.nft(line.slice(at));
+      return nft.kind === 'events' ? nft : o;
+    }
+    at = line.indexOf('PACKET: ');
+    if (at < 0) {
+      at = line.indexOf(' TRACE: ');
+      if (at >= 0 && !isDigit(line.charCodeAt(at + 8))) at = -1;
+    }
+    if (at <= 0) return o;
+    const xt = this.xtables(line.slice(at));
+    return xt.length === 1 && xt[0]!.kind === 'events' ? xt[0]! : o;
   }
 
   /**
@@ -130,7 +151,7 @@ class Parser implements LineParser {
     if (this.pending === null) return [];
     const line = this.pending;
     this.pending = null;
-    return [this.kernlog(line)];
+    return [this.orBehindPrefix(this.kernlog(line), line)];
   }
 
   private nft(line: string): ParseOutcome {
