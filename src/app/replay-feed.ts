@@ -46,6 +46,8 @@ export class LineFeed {
   readonly widths = new Uint32Array(WIDTHS);
   readonly stampsBack: StampsBack = { count: 0, first: null };
   private lastUptime = -1;
+  /** The last record was the reader reporting an error or lost events (xtables-monitor dies after it). */
+  endedOnError = false;
   private readonly parser: LineParser;
 
   constructor(
@@ -103,6 +105,7 @@ export class LineFeed {
         for (let k = 0; k < o.events.length; k++) {
           const e = o.events[k]!;
           if (e.kind === 'log-step' && e.uptime !== null) this.seeUptime(e.uptime);
+          this.endedOnError = e.kind === 'lost' || e.kind === 'reader-error';
           this.out.event(e, stats.lines);
         }
       else {

@@ -70,10 +70,13 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
   const parsed = await parse(cfg, out, sink, (file) => cut.push(file));
   if (parsed === null) return;
   const counted = parsed.stats;
+  if (cut.length > 0 || parsed.endedOnError) assembler.cutShort();
   emit(assembler.flush());
   const stats = { ...counted, traces, lost: assembler.stats.lost };
   for (const text of assembler.stats.readerErrors)
     renderer.handle({ kind: 'warning', message: `reader said: ${text}` });
+  if (assembler.stats.readerErrors.some((t) => XTABLES_MONITOR_DIED.test(t)))
+    renderer.handle({ kind: 'warning', message: XTABLES_MONITOR_STOPPED });
   if (headless > 0) renderer.handle({ kind: 'warning', message: headlessWarning(headless, index !== undefined) });
   if (stats.lost > 0) renderer.handle({ kind: 'warning', message: lostWarning(stats.lost) });
   for (const file of cut) renderer.handle({ kind: 'warning', message: midLineWarning(file) });
@@ -86,6 +89,13 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
     if (message) renderer.handle({ kind: 'warning', message });
   renderer.handle({ kind: 'stats', stats, final: true });
 }
+
+/** What xtables-monitor prints as it exits (iptables 1.8.9: a rule or packet it cannot print, or a full socket). */
+const XTABLES_MONITOR_DIED =
+  /unsupported layer 4 protocol|Parsing nftables rule failed|Perhaps xtables-monitor|No buffer space available/;
+
+const XTABLES_MONITOR_STOPPED =
+  'xtables-monitor exited there: the packets traced after its last line are not in this capture (it exits on rules and packets it cannot print, and when it falls behind); nft monitor trace shows iptables-nft rules too';
 
 /** A kernel-log trace whose first line is not in the raw table, where `-j TRACE` (valid there only) starts every packet. */
 function startsPastRaw(t: Trace): boolean {

@@ -73,6 +73,8 @@ export class Assembler {
   /** The last kernel-log packet and its key: the lines of one packet within a hook share one PacketInfo. */
   private lastLogPacket: PacketInfo | null = null;
   private lastLogKey = '';
+  /** The trace that took the last event. */
+  private lastTouched: TraceBuilder | undefined;
   /** The trace that took the last kernel-log line. */
   private lastLogTrace: TraceBuilder | undefined;
   /** Traces begun last, which an ICMP error this host sent may be about. */
@@ -206,7 +208,14 @@ export class Assembler {
         this.reroutedFlows.add(sent);
       }
     }
+    this.lastTouched = b;
     if (b.done) this.close(key);
+  }
+
+  /** The capture ends while the last packet was traced (the reader died, or stopped mid-line): its trace is cut. */
+  cutShort(): void {
+    const b = this.lastTouched;
+    if (b !== undefined && !b.closed) b.cutShort = true;
   }
 
   private enterNetlink(e: NetlinkEvent, c: SeenChain, packet: PacketInfo | null, now: number): TraceBuilder {
@@ -244,6 +253,7 @@ export class Assembler {
       this.loRoom.sent(b, packet);
     }
     this.recent.touch(b);
+    this.lastTouched = b;
     return b;
   }
 
@@ -302,6 +312,7 @@ export class Assembler {
     const { step, nat } = cachedLogStep(this.chains, c, e, hook, (owned) => kernlogStep(owned, hook, index));
     b.add(step, nat);
     this.lastLogTrace = b;
+    this.lastTouched = b;
     if (b.done) this.close(b.keys[0]!);
   }
 

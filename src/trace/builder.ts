@@ -28,6 +28,8 @@ export class TraceBuilder {
   readonly keys: string[] = [];
   /** Set when the assembler closed it. */
   closed = false;
+  /** The capture ended while this packet was traced (the reader died or was stopped): its end is not shown. */
+  cutShort = false;
   /** A REDIRECT or DNAT in output rerouted the packet after the last headers shown (it may leave by lo). */
   reroutedInOutput = false;
   /** The routing ICMP error this host sent about the packet, when traced right after it (trace/icmp-answer). */

@@ -30,7 +30,12 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex): Trace {
     nat.length === 0 && kube === null && closest === null
       ? ''
       : explainTail(nat, { closest, kube: kube?.text ?? null }, steps, { backend: b.backend, packet });
-  const unrouted = f.unrouted.lead === '' ? '' : unroutedText(f.unrouted, b, packet.dst, steps);
+  const unrouted =
+    f.unrouted.lead === ''
+      ? ''
+      : b.cutShort
+        ? f.unrouted.lead + CAPTURE_ENDS
+        : unroutedText(f.unrouted, b, packet.dst, steps);
   return {
     id: b.id,
     backend: b.backend,
@@ -95,6 +100,9 @@ function untracks(s: TraceStep): boolean {
   const text = s.rule?.text;
   return text != null && /\bnotrack\b|-j NOTRACK\b|--notrack\b/i.test(text);
 }
+
+const CAPTURE_ENDS =
+  'the capture ends here: its reader stopped while this packet was traced, so what became of it is not in the capture';
 
 const MULTICAST_UNJOINED_OR_ROUTED =
   'the kernel dropped it (a multicast group this host has not joined), a multicast routing daemon forwarded it (no chain hooks forward), or events were lost';

@@ -167,6 +167,14 @@ export interface NatContext {
  */
 export function mappingNote(n: NatRewrite, steps: readonly TraceStep[], t: NatContext): string {
   if (!byConntrack(n, steps)) return '';
+  // iptables' nat chains run for a connection's first packet only: one met at another hook means no existing
+  // mapping did this, but a nat rule the trace lacks: lines the kernel log dropped under load (lab 45), for the
+  // kernel log an nftables nat chain it cannot show, for xtables-monitor a native nft rule it prints no text of
+  // (lab 27).
+  if (steps.some((s) => s.table === 'nat' && s.hook !== n.hook && s.hook !== 'unknown'))
+    return t.backend === 'kernlog'
+      ? " (no rule the trace shows, though the packet met a nat chain, which only a connection's first packet does: an nftables nat chain the kernel log cannot show, or lines missing from the capture)"
+      : " (no rule the trace shows, though the packet met a nat chain, which only a connection's first packet does: a rule whose text the trace lacks, or events missing from the capture)";
   // A connection's first packet: a retransmitted SYN has the first one's mapping, an expected connection (FTP data)
   // the helper's; the kernel log shows no nftables nat chain.
   if (isTcpOpen(t.packet.tcpFlags))

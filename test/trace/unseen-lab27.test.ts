@@ -139,7 +139,8 @@ describe('kernel log (iptables-legacy) while native nft tables also filter', () 
     const t = replay('c3-dmesg-trace.txt', ...dumps).traces.find((x) => x.id === 'k28')!;
     expect(t.nat).toMatchObject([{ kind: 'dnat', from: '10.27.1.1:9090', to: '10.27.89.2:80', rule: null }]);
     expect(t.explanation).toContain(
-      "DNAT 10.27.1.1:9090 -> 10.27.89.2:80 in prerouting (no rule the trace shows: an nftables nat chain the kernel log cannot show, an earlier SYN's mapping, or a conntrack helper's expectation)",
+      // It met iptables' nat chains at postrouting: its connection's first packet, so no earlier SYN's mapping.
+      "DNAT 10.27.1.1:9090 -> 10.27.89.2:80 in prerouting (no rule the trace shows, though the packet met a nat chain, which only a connection's first packet does: an nftables nat chain the kernel log cannot show, or lines missing from the capture)",
     );
     // The connection's later packets have its mapping.
     const later = replay('c3-dmesg-trace.txt', ...dumps).traces.filter(
@@ -159,4 +160,14 @@ describe('kernel log (iptables-legacy) while native nft tables also filter', () 
       'short of admin/forward at forward, which every packet there meets next; the kernel log shows no nftables chain, so that chain may have dropped it',
     );
   });
+});
+
+it('xtables-monitor: a DNAT by a native nft rule it prints no text of is no earlier SYN’s mapping', () => {
+  const traces = replay('c2-xtables-monitor-trace.txt').traces;
+  const dnat = traces.filter((t) => t.nat.some((n) => n.kind === 'dnat' && n.from === '10.27.1.1:9090'));
+  const syn = dnat.filter((t) => t.packet.tcpFlags?.join() === 'SYN');
+  expect(syn).toHaveLength(1);
+  expect(syn[0]!.explanation).toContain(
+    "(no rule the trace shows, though the packet met a nat chain, which only a connection's first packet does: a rule whose text the trace lacks, or events missing from the capture)",
+  );
 });
