@@ -15,3 +15,8 @@ export function decidedBy(t: Trace, rule: (r: NonNullable<Trace['verdict']['rule
   const v = t.verdict;
   return `${v.action} ${v.table}/${v.chain} ${v.by === 'policy' ? 'policy' : v.rule === null ? 'null' : String(rule(v.rule))}`;
 }
+
+/** The trace of this id (the test knows it is there). */
+export function byId(traces: readonly Trace[], id: string): Trace {
+  return traces.find((t) => t.id === id)!;
+}

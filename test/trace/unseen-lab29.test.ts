@@ -1,13 +1,10 @@
 // Load balancing and NAT through maps (concatenations, numgen, jhash, a named map, SNAT through a map, ranges,
 // redirect through a port map, IPv6) from a twenty-ninth review lab (test/fixtures/unseen29/README.md).
 import { describe, expect, it } from 'vitest';
-import type { Trace } from '../../src/model/trace.js';
 import { fixtureReplay } from '../helpers/fixture-replay.js';
-import { decidedBy, tally } from '../helpers/tally.js';
+import { byId, decidedBy, tally } from '../helpers/tally.js';
 
 const { replay } = fixtureReplay('unseen29');
-
-const byId = (traces: readonly Trace[], id: string): Trace => traces.find((t) => t.id === id)!;
 
 describe('native nft: 255 traced packets', () => {
   it.each(['nft-ruleset.txt', 'nft-ruleset.json'])(

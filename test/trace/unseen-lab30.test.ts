@@ -3,13 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Trace } from '../../src/model/trace.js';
 import { fixtureReplay } from '../helpers/fixture-replay.js';
-import { decidedBy, tally } from '../helpers/tally.js';
+import { byId, decidedBy, tally } from '../helpers/tally.js';
 
 const { replay } = fixtureReplay('unseen30');
 
 const nats = (t: Trace): string[] =>
   t.nat.map((n) => `${n.hook} ${n.kind} ${n.from} -> ${n.to} by ${n.chain}/${n.rule?.handle ?? n.rule?.position}`);
-const byId = (traces: readonly Trace[], id: string): Trace => traces.find((t) => t.id === id)!;
 
 describe('kernel log: an IPv6 packet prefix-translated (DNPT, SNPT in mangle) is one trace', () => {
   const traces = replay('legacy-kernlog.txt', 'legacy-iptables-save.txt', 'legacy-ip6tables-save.txt').traces;

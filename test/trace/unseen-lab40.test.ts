@@ -1,11 +1,9 @@
 // SYNPROXY and anti-spoofing on a router, from a fortieth review lab (test/fixtures/unseen40/README.md).
 import { describe, expect, it } from 'vitest';
-import type { Trace } from '../../src/model/trace.js';
 import { fixtureReplay } from '../helpers/fixture-replay.js';
-import { decidedBy, tally } from '../helpers/tally.js';
+import { byId, decidedBy, tally } from '../helpers/tally.js';
 
 const { replay } = fixtureReplay('unseen40');
-const byId = (traces: readonly Trace[], id: string): Trace => traces.find((t) => t.id === id)!;
 
 describe('one trace per packet (the trace rules’ counters)', () => {
   it.each([

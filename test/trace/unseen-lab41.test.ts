@@ -2,12 +2,10 @@
 // priority -500 sees fragments before conntrack reassembles them; the fragment that completes a datagram goes on,
 // under its trace id, as the whole datagram.
 import { describe, expect, it } from 'vitest';
-import type { Trace } from '../../src/model/trace.js';
 import { fixtureReplay } from '../helpers/fixture-replay.js';
-import { decidedBy, tally } from '../helpers/tally.js';
+import { byId, decidedBy, tally } from '../helpers/tally.js';
 
 const { replay } = fixtureReplay('unseen41');
-const byId = (traces: readonly Trace[], id: string): Trace => traces.find((t) => t.id === id)!;
 const HELD = 'it is a fragment: conntrack holds fragments until their datagram is whole';
 
 describe('one trace per packet (the trace rules’ counters)', () => {

@@ -1,13 +1,11 @@
 // What a LAN segment carries (ARP, neighbour discovery, broadcasts, mDNS, SSDP) to a host with INPUT policy DROP,
 // from a forty-third review lab (test/fixtures/unseen43/README.md).
 import { describe, expect, it } from 'vitest';
-import type { Trace } from '../../src/model/trace.js';
 import { flowText } from '../../src/ui/view-model.js';
 import { fixtureReplay } from '../helpers/fixture-replay.js';
-import { decidedBy, tally } from '../helpers/tally.js';
+import { byId, decidedBy, tally } from '../helpers/tally.js';
 
 const { replay } = fixtureReplay('unseen43');
-const byId = (traces: readonly Trace[], id: string): Trace => traces.find((t) => t.id === id)!;
 const UNJOINED = 'the kernel dropped it (a multicast group this host has not joined)';
 
 describe('one trace per packet (the trace rules’ counters)', () => {

@@ -1,11 +1,10 @@
 // NAT of the host's own traffic (OUTPUT DNAT and REDIRECT, route_localnet), hairpin NAT and conntrack zones, from a
 // forty-fourth review lab (test/fixtures/unseen44/README.md).
 import { describe, expect, it } from 'vitest';
-import type { Trace } from '../../src/model/trace.js';
 import { fixtureReplay } from '../helpers/fixture-replay.js';
+import { byId } from '../helpers/tally.js';
 
 const { replay } = fixtureReplay('unseen44');
-const byId = (traces: readonly Trace[], id: string): Trace => traces.find((t) => t.id === id)!;
 
 describe('one trace per packet (TRACE counters, less the packets sent back in over lo)', () => {
   const flavours = [

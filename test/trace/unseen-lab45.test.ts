@@ -1,12 +1,10 @@
 // Many flows at once through NAT (240 TCP connections, UDP bursts, pings sharing one ICMP id), from a forty-fifth
 // review lab (test/fixtures/unseen45/README.md): trace ids reused fast, events of many packets interleaved.
 import { describe, expect, it } from 'vitest';
-import type { Trace } from '../../src/model/trace.js';
 import { fixtureReplay } from '../helpers/fixture-replay.js';
-import { decidedBy, tally } from '../helpers/tally.js';
+import { byId, decidedBy, tally } from '../helpers/tally.js';
 
 const { replay } = fixtureReplay('unseen45');
-const byId = (traces: readonly Trace[], id: string): Trace => traces.find((t) => t.id === id)!;
 
 describe('one trace per packet (the trace rules’ counters)', () => {
   it.each([

@@ -1,11 +1,10 @@
 // IPv6 beyond the basics (NAT66, NPTv6, the router's ICMPv6 errors, extension headers), from a forty-sixth review
 // lab (test/fixtures/unseen46/README.md).
 import { describe, expect, it } from 'vitest';
-import type { Trace } from '../../src/model/trace.js';
 import { fixtureReplay } from '../helpers/fixture-replay.js';
+import { byId } from '../helpers/tally.js';
 
 const { replay } = fixtureReplay('unseen46');
-const byId = (traces: readonly Trace[], id: string): Trace => traces.find((t) => t.id === id)!;
 
 describe('one trace per packet (the trace rules’ counters, and the MLD reports traced before they were zeroed)', () => {
   it.each([

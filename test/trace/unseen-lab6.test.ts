@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import type { Trace } from '../../src/model/trace.js';
 import { natFromRuleText } from '../../src/trace/rule-nat.js';
 import { fixtureReplay } from '../helpers/fixture-replay.js';
+import { byId } from '../helpers/tally.js';
 
 const fixtures = fixtureReplay('unseen6');
 const replay = (capture: string): Trace[] => fixtures.replay(capture).traces;
-const byId = (traces: readonly Trace[], id: string): Trace => traces.find((t) => t.id === id)!;
 
 describe('kube-proxy nftables mode and docker-style rules, no ruleset', () => {
   const traces = replay('kube-docker.nft-monitor.txt');
