@@ -2,6 +2,7 @@
 import { Command, Option } from '@commander-js/extra-typings';
 import { runReplay } from '../app/replay.js';
 import { StreamSink } from '../sys/stdout-sink.js';
+import { EXIT, ToolError } from '../errors.js';
 import { NdjsonRenderer } from '../ui/json/ndjson-renderer.js';
 import { PlainRenderer } from '../ui/plain/plain-renderer.js';
 import type { Renderer } from '../ui/renderer.js';
@@ -64,5 +65,8 @@ export function replayCommand(): Command<
         mode === 'json' ? new NdjsonRenderer(sink) : new PlainRenderer(sink, useColor(sink.isTTY, process.env));
       await runReplay(cfg, renderer, sink);
       await renderer.close();
+      await sink.drain();
+      const failed = sink.failure;
+      if (failed) throw new ToolError(`cannot write the output: ${failed.code ?? failed.message}`, EXIT.runtime);
     });
 }

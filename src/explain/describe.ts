@@ -60,7 +60,7 @@ function conditionText(m: RuleMatch, v6: boolean): string {
 }
 
 /** `comes from 10.0.0.2`, `goes to port 9999`, `is udp`. */
-export function failedText(f: FailedCondition): string {
+export function failedText(f: FailedCondition, icmp = 'icmp'): string {
   switch (f.field) {
     case 'src':
       return `comes from ${f.got}`;
@@ -77,7 +77,7 @@ export function failedText(f: FailedCondition): string {
     case 'family':
       return `is ${f.got === 'ipv6' ? 'IPv6' : 'IPv4'}`;
     case 'icmp-type':
-      return /^\d/.test(f.got) ? `is icmp type ${f.got}` : `is ${f.got}`;
+      return /^\d/.test(f.got) ? `is ${icmp} type ${f.got}` : `is ${f.got}`;
     case 'proto':
       return f.got === PORTS ? 'has ports' : f.got === NOT_TCP ? 'is not tcp (ports, no TCP flags)' : `is ${f.got}`;
     case 'ctstate': {
@@ -91,15 +91,15 @@ export function failedText(f: FailedCondition): string {
 }
 
 /** One clause per failed condition; an address and its port read as one (`goes to 10.0.0.9 port 9999`). */
-export function failedClauses(failed: readonly FailedCondition[]): string[] {
+export function failedClauses(failed: readonly FailedCondition[], icmp = 'icmp'): string[] {
   const by = new Map(failed.map((f) => [f.field, f]));
   const out: string[] = [];
   for (const f of failed) {
     const port = f.field === 'dst' ? by.get('dport') : f.field === 'src' ? by.get('sport') : undefined;
-    if (port !== undefined && /^\d+$/.test(port.got)) out.push(`${failedText(f)} port ${port.got}`);
+    if (port !== undefined && /^\d+$/.test(port.got)) out.push(`${failedText(f, icmp)} port ${port.got}`);
     else if ((f.field === 'dport' && by.has('dst')) || (f.field === 'sport' && by.has('src'))) {
-      if (!/^\d+$/.test(f.got)) out.push(failedText(f));
-    } else out.push(failedText(f));
+      if (!/^\d+$/.test(f.got)) out.push(failedText(f, icmp));
+    } else out.push(failedText(f, icmp));
   }
   return [...new Set(out)];
 }
@@ -132,7 +132,11 @@ export function describeNearMiss(
   if (keptOut)
     return `${who} accepts ${conditionsText(matches)}${via}, but did not take this packet: ${n.unknown.join('; ')}`;
   const verb = n.verdict === 'would-accept' ? 'would accept' : 'might accept';
-  const but = n.failed.length === 0 ? '' : `, but this packet ${andList(failedClauses(n.failed))}`;
+  // A rule's ICMP type condition is of its own family: an ICMPv6 one fails only for ICMPv6 packets.
+  const icmp = matches.some((m) => m.field === 'icmp-type' && /icmpv6|icmp6|ipv6-icmp/i.test(m.text))
+    ? 'icmpv6'
+    : 'icmp';
+  const but = n.failed.length === 0 ? '' : `, but this packet ${andList(failedClauses(n.failed, icmp))}`;
   const unknown = n.unknown.length === 0 ? '' : `; cannot compare: ${n.unknown.join('; ')}`;
   const what = conditionsText(matches) || (n.unknown.length === 0 ? 'every packet' : 'it');
   return `${who} ${verb} ${what}${via}${but}${unknown}`;

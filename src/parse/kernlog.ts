@@ -13,6 +13,9 @@ import { logStep, parseTracePrefix } from './trace-prefix.js';
 /** Lines of one packet within a hook repeat the same body: they share one frozen PacketInfo. */
 const packets = new PacketMemo();
 
+/** A kernel message that is no TRACE record (the log holds every other kernel message too). */
+export const NOT_TRACE_RECORD = 'kernel log line without a TRACE record';
+
 export function parseKernlogLine(line: string): ParseOutcome {
   const c = line.charCodeAt(0);
   if (c === 123) return parseKernlogJson(line);
@@ -47,7 +50,7 @@ function nonTrace(line: string): ParseOutcome {
   const c = line.charCodeAt(0);
   // /dev/kmsg dictionary lines (` SUBSYSTEM=net`) continue the previous record.
   if (c === 32 && /^ [A-Z_]+=/.test(line)) return ignored('kmsg dictionary line');
-  if (looksLikeKernelLog(line)) return ignored('kernel log line without a TRACE record');
+  if (looksLikeKernelLog(line)) return ignored(NOT_TRACE_RECORD);
   return unparsed('kernlog: no "TRACE: " record', line);
 }
 

@@ -5,7 +5,7 @@ import type { Dialect } from '../model/common.js';
 import type { FormatChoice, ParseOutcome } from '../model/parse.js';
 import { isLogContinuation } from './continuation.js';
 import { parseHashLine, parseXtablesError } from './diagnostics.js';
-import { parseKernlogAt, parseKernlogLine } from './kernlog.js';
+import { NOT_TRACE_RECORD, parseKernlogAt, parseKernlogLine } from './kernlog.js';
 import { isTraceIdLine } from './nft-head.js';
 import { NO_VERDICT, parseNftLine } from './nft.js';
 import { ignored, unparsed } from './outcome.js';
@@ -107,7 +107,8 @@ class Parser implements LineParser {
    * start did not reveal; o when there is none. Only lines no parser took are looked at again.
    */
   private orBehindPrefix(o: ParseOutcome, line: string): ParseOutcome {
-    if (o.kind !== 'unparsed') return o;
+    // A stamp the kernel-log reader knows (`[...]`, an ISO date) makes a line without `TRACE: ` a kernel message.
+    if (o.kind !== 'unparsed' && !(o.kind === 'ignored' && o.reason === NOT_TRACE_RECORD)) return o;
     let at = line.indexOf('trace id ');
     if (at > 0) {
       const nft = this.nft(line.slice(at));

@@ -13,6 +13,8 @@ const SPARE = 4;
 
 export class StreamSink implements TextSink {
   closed = false;
+  /** A write failure other than EPIPE (a full disk, a closed descriptor): the output is incomplete. */
+  failure: NodeJS.ErrnoException | null = null;
   private blocked = false;
   private chunk: Buffer | null = null;
   private used = 0;
@@ -20,8 +22,9 @@ export class StreamSink implements TextSink {
   private readonly spare: Buffer[] = [];
 
   constructor(private readonly stream: Writable & { isTTY?: boolean }) {
-    // EPIPE (the reader went away: `| head`) or any other write failure: stop writing, end normally.
-    stream.on('error', () => {
+    // EPIPE (the reader went away: `| head`): stop writing, end normally; any other failure is kept for the caller.
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') this.failure ??= err;
       this.closed = true;
       this.chunk = null;
       this.used = 0;

@@ -201,8 +201,10 @@ function undecided(
       ? ''
       : ` (${last.kind === 'policy' ? 'policy ' : ''}${last.verdict}${last.target ? ` ${last.target}` : ''})`;
   // Without a ruleset a kernel-log `return:N` may be an unconditional rule (-j DROP) the kernel labels by its shape.
+  // A kernel-log line the ruleset given does not hold: the dump is what lacks, not the capture (lab 49).
   const hint =
-    backend === 'kernlog' && (last.verdict === 'unknown' || index === undefined)
+    backend === 'kernlog' &&
+    (last.verdict === 'unknown' || index === undefined || index.chain(last.family, last.table, last.chain) === undefined)
       ? logHint(last, index)
       : shortOf === null
         ? '; events were lost, the reader stopped, or the capture ends mid-packet'

@@ -89,6 +89,22 @@ describe('fwtrace replay (built CLI)', () => {
     expect(lines.pop()).toMatchObject({ type: 'stats', unparsed: 1, unparsedReasons: { 'line too long': 1 } });
   });
 
+  it('an output that cannot be written (a full disk) is an error, not a quiet success', () => {
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        '"$0" "$1" replay "$2" --json > /dev/full; echo "rc=$?"',
+        process.execPath,
+        BIN,
+        `${CAP}/nft/nft-monitor/db-allowed.txt`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(r.stdout.trim()).toBe('rc=1');
+    expect(r.stderr.trim()).toBe('fwtrace: cannot write the output: ENOSPC');
+  });
+
   it('piping into head ends quietly (EPIPE)', () => {
     const big = join(tmp, 'big.txt');
     const one = 'trace id 0a0b0c0d inet filter input policy drop \n';

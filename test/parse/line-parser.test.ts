@@ -227,3 +227,22 @@ describe('nft 1.0.6 breaks a rule line before its verdict (`XT target DNAT not f
     expect(q.flush().map((o) => o.kind)).toEqual(['unparsed']);
   });
 });
+
+// Lab 48 and review 49: `nft monitor trace | ts`, journalctl's and other stamps before each record.
+describe('a record behind a prefix', () => {
+  it.each([
+    ['Nov 22 22:08:02 ', NFT, 'nft'],
+    ['2026-11-22T22:08:02.123456+00:00 fw nft[812]: ', NFT, 'nft'],
+    ['[2026-11-22 22:08:02.123] ', NFT, 'nft'],
+    ['<6>', NFT, 'nft'],
+    ['Nov 22 22:08:02 ', XT_PACKET, 'xtables'],
+    ['2026-11-22T22:08:02.123456+00:00 fw xtables-monitor[812]: ', XT_PACKET, 'xtables'],
+    ['Nov 22 22:08:02 ', XT_TRACE, 'xtables'],
+  ])('%j then a %s record', (prefix, record, dialect) => {
+    expect(dialectOf(push('auto', prefix + record))).toBe(dialect);
+  });
+
+  it('a kernel message that holds none stays ignored', () => {
+    expect(dialectOf(push('auto', '[  618.740363] eth0: link up, 1000 Mbps'))).toBe('ignored');
+  });
+});
