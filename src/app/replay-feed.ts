@@ -117,26 +117,40 @@ export class LineFeed {
   }
 }
 
+/** How reading ended: at the end of the input, because the reader of the output went away, or on a signal. */
+export type ReadEnd = 'done' | 'closed' | 'interrupted';
+
 /**
  * Feeds the files' lines to feed, one after the other; after each chunk waits for `pause`, which answers false to
- * stop (the reader of the output went away). Returns false when stopped. `endedMidLine` hears of each file whose
- * last line has no newline.
+ * stop (the reader of the output went away). `stop` (Ctrl-C) ends the reading at once, even while a FIFO or stdin
+ * waits for more: what was read is kept. `endedMidLine` hears of each file whose last line has no newline.
  */
 export async function readInto(
   files: readonly string[],
   feed: LineFeed,
   pause: () => boolean | Promise<boolean>,
   endedMidLine: (file: string) => void = () => undefined,
-): Promise<boolean> {
+  stop?: AbortSignal,
+): Promise<ReadEnd> {
+  const stopped = new Promise<'stop'>((resolve) => stop?.addEventListener('abort', () => resolve('stop')));
   for (const file of files) {
     const splitter = new LineSplitter(feed.line);
-    for await (const chunk of openChunks(file)) {
-      splitter.write(chunk);
-      if (!(await pause())) return false;
+    const chunks = openChunks(file);
+    for (;;) {
+      // A read left waiting on a signal is abandoned, not awaited: a FIFO may never answer.
+      const next = stop === undefined ? await chunks.next() : await Promise.race([chunks.next(), stopped]);
+      if (next === 'stop') {
+        splitter.end();
+        feed.end();
+        return 'interrupted';
+      }
+      if (next.done === true) break;
+      splitter.write(next.value);
+      if (!(await pause())) return 'closed';
     }
     splitter.end();
     if (splitter.endedMidLine) endedMidLine(file);
   }
   feed.end();
-  return true;
+  return 'done';
 }

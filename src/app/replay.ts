@@ -9,7 +9,14 @@ import { checkReadable, readText } from '../sys/files.js';
 import type { StreamSink } from '../sys/stdout-sink.js';
 import { Assembler } from '../trace/assembler.js';
 import type { Renderer } from '../ui/renderer.js';
-import { LineFeed, readInto, type EventSink, type RulesetChanges, type StampsBack } from './replay-feed.js';
+import {
+  LineFeed,
+  readInto,
+  type EventSink,
+  type ReadEnd,
+  type RulesetChanges,
+  type StampsBack,
+} from './replay-feed.js';
 import { MisfitRules } from './misfit-rules.js';
 import { MissingChains } from './missing-chains.js';
 import { UnmatchedRules } from './unmatched-rules.js';
@@ -18,6 +25,8 @@ export interface ReplayConfig {
   readonly files: readonly string[];
   readonly rules: readonly string[];
   readonly format: FormatChoice;
+  /** Ctrl-C: stop reading, and report what was read. */
+  readonly stop?: AbortSignal;
 }
 
 /** Replay has no clock: time is counted in lines. A packet's events are never this far apart. */
@@ -67,10 +76,10 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
     tick: (line) => emit(assembler.tick(line)),
   };
   const cut: string[] = [];
-  const parsed = await parse(cfg, out, sink, (file) => cut.push(file));
-  if (parsed === null) return;
+  const { feed: parsed, end } = await parse(cfg, out, sink, (file) => cut.push(file));
+  if (end === 'closed') return;
   const counted = parsed.stats;
-  if (cut.length > 0 || parsed.endedOnError) assembler.cutShort();
+  if (cut.length > 0 || parsed.endedOnError || end === 'interrupted') assembler.cutShort();
   emit(assembler.flush());
   const stats = { ...counted, traces, lost: assembler.stats.lost };
   for (const text of assembler.stats.readerErrors)
@@ -87,6 +96,11 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
   if (parsed.stampsBack.count > 0) renderer.handle({ kind: 'warning', message: stampsBackWarning(parsed.stampsBack) });
   for (const message of [unheld?.warning(), unmatched?.warning(cut.length > 0), misfit?.warning()])
     if (message) renderer.handle({ kind: 'warning', message });
+  if (end === 'interrupted')
+    renderer.handle({
+      kind: 'warning',
+      message: 'interrupted: the rest of the input was not read (the traces above are what was)',
+    });
   renderer.handle({ kind: 'stats', stats, final: true });
 }
 
@@ -123,20 +137,20 @@ function midLineWarning(file: string): string {
   return `${name} ends in the middle of a line (its writer was stopped, or the reader died): the last packet's trace may be incomplete`;
 }
 
-/** Reads and parses the files into out; the parse counts, or null when the reader of the output went away first. */
+/** Reads and parses the files into out: the feed (its counts) and how reading ended. */
 async function parse(
   cfg: ReplayConfig,
   out: EventSink,
   sink: StreamSink,
   endedMidLine: (file: string) => void,
-): Promise<LineFeed | null> {
+): Promise<{ feed: LineFeed; end: ReadEnd }> {
   const feed = new LineFeed(cfg.format, out);
   const pause = async (): Promise<boolean> => {
     if (sink.closed) return false;
     if (sink.backedUp) await sink.drain();
     return true;
   };
-  return (await readInto(cfg.files, feed, pause, endedMidLine)) ? feed : null;
+  return { feed, end: await readInto(cfg.files, feed, pause, endedMidLine, cfg.stop) };
 }
 
 /** Most lines one length and many not understood: a terminal copy broke the records at its width. */

@@ -63,10 +63,20 @@ export function replayCommand(): Command<
       }
       const renderer: Renderer =
         mode === 'json' ? new NdjsonRenderer(sink) : new PlainRenderer(sink, useColor(sink.isTTY, process.env));
-      await runReplay(cfg, renderer, sink);
+      // Ctrl-C (or SIGTERM) stops the reading and reports what was read; a second one ends at once.
+      const stop = new AbortController();
+      const onSignal = (): void => {
+        process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+        stop.abort();
+      };
+      process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+      await runReplay({ ...cfg, stop: stop.signal }, renderer, sink);
+      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
       await renderer.close();
       await sink.drain();
       const failed = sink.failure;
       if (failed) throw new ToolError(`cannot write the output: ${failed.code ?? failed.message}`, EXIT.runtime);
+      // A read abandoned on a FIFO or a terminal would keep the process alive.
+      if (stop.signal.aborted) process.exit(0);
     });
 }

@@ -204,7 +204,9 @@ function undecided(
   // A kernel-log line the ruleset given does not hold: the dump is what lacks, not the capture (lab 49).
   const hint =
     backend === 'kernlog' &&
-    (last.verdict === 'unknown' || index === undefined || index.chain(last.family, last.table, last.chain) === undefined)
+    (last.verdict === 'unknown' ||
+      index === undefined ||
+      index.chain(last.family, last.table, last.chain) === undefined)
       ? logHint(last, index)
       : shortOf === null
         ? '; events were lost, the reader stopped, or the capture ends mid-packet'
