@@ -95,7 +95,8 @@ class Parser implements LineParser {
         }
         const next = this.traceAt < 0 ? -1 : line.indexOf('TRACE: ', this.traceAt + 7);
         if (next > 0) return this.glued(line, this.traceAt, next);
-        return [this.orBehindPrefix(this.kernlog(line, this.traceAt), line)];
+        const o = this.kernlog(line, this.traceAt);
+        return [o.kind === 'events' ? o : this.orBehindPrefix(o, line)];
       }
       case null:
         return [this.orBehindPrefix(this.unknown(line), line)];
