@@ -42,12 +42,14 @@ export class LineFeed {
   /** Lines, and what the parsers said about those that held no trace record (traces and lost: not counted here). */
   readonly stats: RunStats = newRunStats();
   readonly changes: RulesetChanges = { count: 0, first: null };
-  /** How many lines had each length (see wrappedAt). */
-  readonly widths = new Uint32Array(WIDTHS);
+  /** How many lines had each length (see wrapped). */
+  private readonly widths = new Uint32Array(WIDTHS);
   readonly stampsBack: StampsBack = { count: 0, first: null };
   private lastUptime = -1;
   /** The last record was the reader reporting an error or lost events (xtables-monitor dies after it). */
   endedOnError = false;
+  /** xtables-monitor printed one of its fatal lines (parse/diagnostics parseXtablesError): it exited there. */
+  xtablesExited = false;
   private readonly parser: LineParser;
 
   constructor(
@@ -80,15 +82,16 @@ export class LineFeed {
   }
 
   /**
-   * The width a terminal hard-wrapped the capture at, when lines were left unparsed and most lines have one
-   * length (a wrapped record's pieces all but the last); null otherwise.
+   * The width a terminal hard-wrapped the capture at, and how many lines have it, when lines were left unparsed and
+   * most lines have one length (a wrapped record's pieces all but the last); null otherwise.
    */
-  wrappedAt(): number | null {
+  wrapped(): { width: number; lines: number } | null {
     const { lines, unparsed } = this.stats;
     if (lines < 20 || unparsed < lines / 10) return null;
     let width = 0;
     for (let w = 40; w < WIDTHS; w++) if (this.widths[w]! > this.widths[width]!) width = w;
-    return width > 0 && this.widths[width]! >= lines / 4 ? width : null;
+    const atWidth = this.widths[width]!;
+    return width > 0 && atWidth >= lines / 4 ? { width, lines: atWidth } : null;
   }
 
   /** End of input: a record the parser still held. */
@@ -106,6 +109,8 @@ export class LineFeed {
           const e = o.events[k]!;
           if (e.kind === 'log-step' && e.uptime !== null) this.seeUptime(e.uptime);
           this.endedOnError = e.kind === 'lost' || e.kind === 'reader-error';
+          // Its fatal lines; a `#` line saying ERROR is nft's (parse/diagnostics parseHashLine).
+          if (e.kind === 'reader-error' && e.source === 'xtables' && !e.text.startsWith('#')) this.xtablesExited = true;
           this.out.event(e, stats.lines);
         }
       else {

@@ -84,15 +84,14 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
   const stats = { ...counted, traces, lost: assembler.stats.lost };
   for (const text of assembler.stats.readerErrors)
     renderer.handle({ kind: 'warning', message: `reader said: ${text}` });
-  if (assembler.stats.readerErrors.some((t) => XTABLES_MONITOR_DIED.test(t)))
-    renderer.handle({ kind: 'warning', message: XTABLES_MONITOR_STOPPED });
+  if (parsed.xtablesExited) renderer.handle({ kind: 'warning', message: XTABLES_MONITOR_STOPPED });
   if (headless > 0) renderer.handle({ kind: 'warning', message: headlessWarning(headless, index !== undefined) });
   if (stats.lost > 0) renderer.handle({ kind: 'warning', message: lostWarning(stats.lost) });
   for (const file of cut) renderer.handle({ kind: 'warning', message: midLineWarning(file) });
   if (parsed.changes.count > 0)
     renderer.handle({ kind: 'warning', message: changedWarning(parsed.changes, index !== undefined) });
-  const width = parsed.wrappedAt();
-  if (width !== null) renderer.handle({ kind: 'warning', message: wrappedWarning(width, parsed.widths[width]!) });
+  const wrapped = parsed.wrapped();
+  if (wrapped !== null) renderer.handle({ kind: 'warning', message: wrappedWarning(wrapped.width, wrapped.lines) });
   if (parsed.stampsBack.count > 0) renderer.handle({ kind: 'warning', message: stampsBackWarning(parsed.stampsBack) });
   for (const message of [unheld?.warning(), unmatched?.warning(cut.length > 0), misfit?.warning()])
     if (message) renderer.handle({ kind: 'warning', message });
@@ -103,10 +102,6 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
     });
   renderer.handle({ kind: 'stats', stats, final: true });
 }
-
-/** What xtables-monitor prints as it exits (iptables 1.8.9: a rule or packet it cannot print, or a full socket). */
-const XTABLES_MONITOR_DIED =
-  /unsupported layer 4 protocol|Parsing nftables rule failed|Perhaps xtables-monitor|No buffer space available/;
 
 const XTABLES_MONITOR_STOPPED =
   'xtables-monitor exited there: the packets traced after its last line are not in this capture (it exits on rules and packets it cannot print, and when it falls behind); nft monitor trace shows iptables-nft rules too';

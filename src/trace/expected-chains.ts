@@ -47,6 +47,9 @@ export function missedChains(steps: readonly TraceStep[], index: RuleIndex, lega
 /** The words that start the routing hint (host checks, which name the cause themselves, take it off again). */
 export const UNROUTED_LEAD = '; not seen after prerouting, though ';
 
+/** The packet may have been delivered here untraced: no chain hooks input. */
+const FOR_THIS_HOST = 'it was for this host (no chain hooks input), or ';
+
 const DROPPED_ON_THE_WAY =
   'the kernel dropped it on the way (rp_filter, no route, forwarding off, TTL expired, too big for the next hop), or events were lost';
 
@@ -78,7 +81,7 @@ export function groupDropped(range: 'multicast' | 'broadcast'): string {
 export function ttlSpent(hint: UnroutedHint, ttl: number, v6: boolean): string {
   const what = v6 ? 'hop limit' : 'TTL';
   const spent = `the kernel did not forward it: it arrived with ${what} ${ttl} (${what} expired), or events were lost`;
-  return hint.maybeLocal ? `it was for this host (no chain hooks input), or ${spent}` : spent;
+  return hint.maybeLocal ? FOR_THIS_HOST + spent : spent;
 }
 
 /** The hint with its causes replaced by the ICMP error this host answered the packet with (trace/icmp-answer). */
@@ -112,7 +115,7 @@ export function unroutedHint(
   }
   if (input.length === 0) {
     const lead = `${UNROUTED_LEAD}forward has chains (${chainNames(forward)}): `;
-    return { lead, causes: `it was for this host (no chain hooks input), or ${DROPPED_ON_THE_WAY}`, maybeLocal: true };
+    return { lead, causes: FOR_THIS_HOST + DROPPED_ON_THE_WAY, maybeLocal: true };
   }
   const lead = `${UNROUTED_LEAD}input and forward have chains (${chainNames(input)}, ${chainNames(forward)}): `;
   return { lead, causes: DROPPED_ON_THE_WAY, maybeLocal: false };

@@ -17,7 +17,7 @@ function feedOf(name: string): LineFeed {
 
 describe('a capture wrapped at 80 columns', () => {
   it.each(['K', 'X', 'N', 'NN'])('%s: the width is found', (source) => {
-    expect(feedOf(`variants/${source}.wrap80.txt`).wrappedAt()).toBe(80);
+    expect(feedOf(`variants/${source}.wrap80.txt`).wrapped()?.width).toBe(80);
   });
 
   it.each([
@@ -26,7 +26,7 @@ describe('a capture wrapped at 80 columns', () => {
     'captures/ipt-nft.nft-monitor.txt',
     'captures/nft.nft-monitor.txt',
   ])('not the clean capture %s (its rule lines recur at one length, but all parse)', (name) => {
-    expect(feedOf(name).wrappedAt()).toBeNull();
+    expect(feedOf(name).wrapped()).toBeNull();
   });
 });
 
