@@ -44,6 +44,8 @@ export class LineFeed {
   readonly changes: RulesetChanges = { count: 0, first: null };
   /** How many lines had each length (see wrapped). */
   private readonly widths = new Uint32Array(WIDTHS);
+  /** Trace records read (a file of other text is no wrapped capture). */
+  private records = 0;
   readonly stampsBack: StampsBack = { count: 0, first: null };
   private lastUptime = -1;
   /** The last record was the reader reporting an error or lost events (xtables-monitor dies after it). */
@@ -87,7 +89,7 @@ export class LineFeed {
    */
   wrapped(): { width: number; lines: number } | null {
     const { lines, unparsed } = this.stats;
-    if (lines < 20 || unparsed < lines / 10) return null;
+    if (lines < 20 || unparsed < lines / 10 || this.records === 0) return null;
     let width = 0;
     for (let w = 40; w < WIDTHS; w++) if (this.widths[w]! > this.widths[width]!) width = w;
     const atWidth = this.widths[width]!;
@@ -104,16 +106,18 @@ export class LineFeed {
     const stats = this.stats;
     for (let i = 0; i < outcomes.length; i++) {
       const o = outcomes[i]!;
-      if (o.kind === 'events')
+      if (o.kind === 'events') {
         for (let k = 0; k < o.events.length; k++) {
           const e = o.events[k]!;
           if (e.kind === 'log-step' && e.uptime !== null) this.seeUptime(e.uptime);
-          this.endedOnError = e.kind === 'lost' || e.kind === 'reader-error';
+          const report = e.kind === 'lost' || e.kind === 'reader-error';
+          this.endedOnError = report;
+          if (!report) this.records++;
           // Its fatal lines; a `#` line saying ERROR is nft's (parse/diagnostics parseHashLine).
           if (e.kind === 'reader-error' && e.source === 'xtables' && !e.text.startsWith('#')) this.xtablesExited = true;
           this.out.event(e, stats.lines);
         }
-      else {
+      } else {
         countOutcome(stats, o);
         if (o.kind === 'ignored' && CHANGE_REASONS.has(o.reason) && this.changes.count++ === 0)
           this.changes.first = line.trim();

@@ -28,6 +28,14 @@ describe('a capture wrapped at 80 columns', () => {
   ])('not the clean capture %s (its rule lines recur at one length, but all parse)', (name) => {
     expect(feedOf(name).wrapped()).toBeNull();
   });
+
+  it('not a file of other text with lines of one width (a kfree_skb trace_pipe given by mistake)', () => {
+    const feed = new LineFeed('auto', { event: () => undefined, tick: () => undefined });
+    const text = readFileSync(join(dir, '../host/kfree_skb-trace_pipe-6.18.txt'), 'utf8');
+    for (const line of text.replace(/\n$/, '').split('\n')) feed.line(line, false);
+    feed.end();
+    expect(feed.wrapped()).toBeNull();
+  });
 });
 
 describe('kernel-log stamps that go back', () => {
