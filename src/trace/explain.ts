@@ -183,6 +183,16 @@ function describeNat(n: NatRewrite, steps: readonly TraceStep[], t: NatContext):
   return `${n.kind.toUpperCase()} ${n.from} -> ${natTargetText(n, t.packet.oif)}${inHook(n.hook)}${how}`;
 }
 
+const CUT_SOMEWHERE = '; events were lost, the reader stopped, or the capture ends mid-packet';
+const CUT_BETWEEN =
+  '; the kernel dropped it between them, events were lost, the reader stopped, or the capture ends mid-packet';
+
+/** An undecided head without its guess at why the trace stops (for a trace the capture is known to end in); else null. */
+export function withoutCutGuess(head: string): string | null {
+  for (const guess of [CUT_SOMEWHERE, CUT_BETWEEN]) if (head.endsWith(guess)) return head.slice(0, -guess.length);
+  return null;
+}
+
 function undecided(
   steps: readonly TraceStep[],
   backend: Dialect,
@@ -209,11 +219,11 @@ function undecided(
       index.chain(last.family, last.table, last.chain) === undefined)
       ? logHint(last, index)
       : shortOf === null
-        ? '; events were lost, the reader stopped, or the capture ends mid-packet'
+        ? CUT_SOMEWHERE
         : unshown
           ? '; the kernel log shows no nftables chain, so that chain may have dropped it (or the kernel did, between them, or lines were lost)'
           : // Between two chains of a path the kernel itself may drop it (conntrack or NAT refusing it, routing).
-            '; the kernel dropped it between them, events were lost, the reader stopped, or the capture ends mid-packet';
+            CUT_BETWEEN;
   const short = shortOf === null ? '' : `, short of ${shortOf}, which every packet there meets next`;
   return `no verdict seen: the trace ends at ${at}${did}${short}${hint}`;
 }

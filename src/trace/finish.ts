@@ -9,14 +9,16 @@ import { packetView } from '../explain/packet-view.js';
 import { whyFor } from '../explain/why.js';
 import type { TraceBuilder } from './builder.js';
 import { groupRange, isLinkLocalGroup } from './address.js';
-import { explainTail } from './explain.js';
+import { explainTail, withoutCutGuess } from './explain.js';
 import { answeredText, groupDropped, ttlSpent, type UnroutedHint } from './expected-chains.js';
 import { findNat } from './nat.js';
 import { pathFacts } from './path-facts.js';
 
 /** Final verdict, NAT and explanation of one packet; `index` (the ruleset) gives near misses and kube shares. */
 export function finishTrace(b: TraceBuilder, index?: RuleIndex): Trace {
-  const f = pathFacts(b.path, b.backend, index, enteredLast(b));
+  const first = pathFacts(b.path, b.backend, index, enteredLast(b));
+  // The capture ended while this packet was traced, before any filtering chain let it through: no verdict.
+  const f = b.cutShort && first.passedOn ? pathFacts(b.path, b.backend, index, true) : first;
   const { steps, verdict } = f;
   const nat = findNat(steps, f.stepNat, f.natAt, b.sightings);
   const proto = b.packet.proto ?? f.ruleProto;
@@ -30,12 +32,17 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex): Trace {
     nat.length === 0 && kube === null && closest === null
       ? ''
       : explainTail(nat, { closest, kube: kube?.text ?? null }, steps, { backend: b.backend, packet });
+  // Undecided because the capture ends here: that is said last, in place of the guesses at why.
+  const endsHere = b.cutShort && verdict.action === 'unknown' ? withoutCutGuess(f.head) : null;
+  const head = endsHere ?? f.head;
   const unrouted =
-    f.unrouted.lead === ''
-      ? ''
-      : b.cutShort
-        ? f.unrouted.lead + CAPTURE_ENDS
-        : unroutedText(f.unrouted, b, packet.dst, steps);
+    endsHere !== null
+      ? `; ${CAPTURE_ENDS}`
+      : f.unrouted.lead === ''
+        ? ''
+        : b.cutShort
+          ? f.unrouted.lead + CAPTURE_ENDS
+          : unroutedText(f.unrouted, b, packet.dst, steps);
   return {
     id: b.id,
     backend: b.backend,
@@ -44,7 +51,7 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex): Trace {
     steps,
     verdict,
     nat,
-    explanation: tail === '' && unrouted === '' ? f.head : f.head + tail + unrouted,
+    explanation: tail === '' && unrouted === '' ? head : head + tail + unrouted,
     why,
     kubernetes: kube === null ? null : kube.service,
   };

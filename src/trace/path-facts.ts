@@ -16,7 +16,7 @@ import { natStepIndexes } from './nat.js';
 import type { PathNode } from './path.js';
 import { protoFromRules } from './proto-hint.js';
 import { mayStop, missedChains, missedText, unroutedHint, type UnroutedHint } from './expected-chains.js';
-import { earlierAccept, finalVerdict, type AcceptWeight } from './verdict.js';
+import { acceptWeight, earlierAccept, finalVerdict, type AcceptWeight } from './verdict.js';
 
 export interface PathFacts {
   readonly kernlog: boolean;
@@ -28,6 +28,8 @@ export interface PathFacts {
   readonly natAt: readonly number[];
   readonly verdict: FinalVerdict;
   readonly decided: number;
+  /** The verdict is an accept that only let the packet go on (raw, mangle, nat, a chain that did NAT). */
+  readonly passedOn: boolean;
   /** The protocol a matched rule requires, for packets whose dump did not say. */
   readonly ruleProto: Proto | undefined;
   readonly why: WhyPath;
@@ -71,6 +73,7 @@ function workOut(node: PathNode, backend: Dialect, index: RuleIndex | undefined,
     natAt: natStepIndexes(steps, stepNat),
     verdict,
     decided,
+    passedOn: verdict.action === 'accept' && acceptWeight(steps[decided]!, decided, weigh) === 'passes',
     ruleProto: protoFromRules(steps),
     why: whyPath(verdict, steps, decided, index),
     kube: kubePath(steps, index),

@@ -65,7 +65,7 @@ export function decidingStep(steps: readonly TraceStep[], weigh: AcceptWeight = 
 }
 
 /** Step i's accept weighed: raw, mangle, nat and the tracer's own table only pass packets on. */
-function acceptWeight(s: TraceStep, i: number, weigh: AcceptWeight): ReturnType<AcceptWeight> {
+export function acceptWeight(s: TraceStep, i: number, weigh: AcceptWeight): ReturnType<AcceptWeight> {
   return PASS_THROUGH.has(s.table) || isTracerTable(s.table) ? 'passes' : weigh(i);
 }
 
