@@ -7,6 +7,7 @@ import { createLineParser, type LineParser } from '../parse/line-parser.js';
 import { NFT_RULESET_EVENT, XTABLES_RULESET_EVENT } from '../parse/outcome.js';
 import { openChunks } from '../sys/files.js';
 import { LineSplitter } from '../sys/line-splitter.js';
+import { RepeatWatch, type Repeats } from './repeat-watch.js';
 import { countOutcome, newRunStats } from './run-stats.js';
 
 /** Idle traces are looked for every this many lines. */
@@ -52,6 +53,9 @@ export class LineFeed {
   endedOnError = false;
   /** xtables-monitor printed one of its fatal lines (parse/diagnostics parseXtablesError): it exited there. */
   xtablesExited = false;
+  private readonly repeatWatch = new RepeatWatch();
+  /** Netlink readers whose records were read: 1 nft monitor, 2 xtables-monitor. */
+  private netlinkReaders = 0;
   private readonly parser: LineParser;
 
   constructor(
@@ -70,6 +74,7 @@ export class LineFeed {
       countOutcome(stats, { kind: 'unparsed', reason: 'line too long', line });
       return;
     }
+    this.repeatWatch.see(line, stats.lines);
     this.take(this.parser.push(line), line);
     if (stats.lines % TICK_EVERY === 0) this.out.tick(stats.lines);
   };
@@ -96,6 +101,16 @@ export class LineFeed {
     return width > 0 && atWidth >= lines / 4 ? { width, lines: atWidth } : null;
   }
 
+  /** The capture's first lines seen again in order (pasted twice, one file given twice); null for none. */
+  repeats(): Repeats | null {
+    return this.repeatWatch.repeats();
+  }
+
+  /** Records of both nft monitor trace and xtables-monitor --trace: they print the same kernel events. */
+  bothNetlinkReaders(): boolean {
+    return this.netlinkReaders === 3;
+  }
+
   /** End of input: a record the parser still held. */
   end(): void {
     this.take(this.parser.flush());
@@ -112,7 +127,10 @@ export class LineFeed {
           if (e.kind === 'log-step' && e.uptime !== null) this.seeUptime(e.uptime);
           const report = e.kind === 'lost' || e.kind === 'reader-error';
           this.endedOnError = report;
-          if (!report) this.records++;
+          if (!report) {
+            this.records++;
+            if (e.kind !== 'log-step') this.netlinkReaders |= e.source === 'nft' ? 1 : 2;
+          }
           // Its fatal lines; a `#` line saying ERROR is nft's (parse/diagnostics parseHashLine).
           if (e.kind === 'reader-error' && e.source === 'xtables' && !e.text.startsWith('#')) this.xtablesExited = true;
           this.out.event(e, stats.lines);

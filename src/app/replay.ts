@@ -18,6 +18,7 @@ import {
   type StampsBack,
 } from './replay-feed.js';
 import { MisfitRules } from './misfit-rules.js';
+import type { Repeats } from './repeat-watch.js';
 import { MissingChains } from './missing-chains.js';
 import { UnmatchedRules } from './unmatched-rules.js';
 
@@ -92,7 +93,12 @@ export async function runReplay(cfg: ReplayConfig, renderer: Renderer, sink: Str
     renderer.handle({ kind: 'warning', message: changedWarning(parsed.changes, index !== undefined) });
   const wrapped = parsed.wrapped();
   if (wrapped !== null) renderer.handle({ kind: 'warning', message: wrappedWarning(wrapped.width, wrapped.lines) });
-  if (parsed.stampsBack.count > 0) renderer.handle({ kind: 'warning', message: stampsBackWarning(parsed.stampsBack) });
+  const repeats = parsed.repeats();
+  if (repeats !== null) renderer.handle({ kind: 'warning', message: repeatsWarning(repeats) });
+  // Stamps that go back where the capture repeats itself say nothing more.
+  if (parsed.stampsBack.count > (repeats?.count ?? 0))
+    renderer.handle({ kind: 'warning', message: stampsBackWarning(parsed.stampsBack) });
+  if (parsed.bothNetlinkReaders()) renderer.handle({ kind: 'warning', message: BOTH_NETLINK_READERS });
   for (const message of [unheld?.warning(), unmatched?.warning(cut.length > 0), misfit?.warning()])
     if (message) renderer.handle({ kind: 'warning', message });
   if (end === 'interrupted')
@@ -152,6 +158,15 @@ async function parse(
 function wrappedWarning(width: number, lines: number): string {
   return `${lines} lines are exactly ${width} characters long and many lines were not understood: the capture looks hard-wrapped at ${width} columns (copied from a terminal); its records are broken and its traces wrong: save the reader's output to a file instead (e.g. nft monitor trace > capture.txt)`;
 }
+
+/** The capture's first lines again, in order. */
+function repeatsWarning(r: Repeats): string {
+  const times = r.count === 1 ? '' : ` (${r.count} times)`;
+  return `the capture repeats itself: line ${r.first} starts its first lines again${times}: it was pasted twice, or the same file given twice; its packets are counted ${r.count === 1 ? 'twice' : `${r.count + 1} times`}`;
+}
+
+const BOTH_NETLINK_READERS =
+  'the input holds both nft monitor trace and xtables-monitor --trace records: both print the same kernel trace events, so a packet traced while both ran is here twice; replay one reader’s output';
 
 /** Kernel-log stamps that go back: the same lines twice, or captures of another boot or host joined. */
 function stampsBackWarning(b: StampsBack): string {

@@ -51,3 +51,40 @@ describe('kernel-log stamps that go back', () => {
     expect(feedOf('variants/K+NN.concat.txt').stampsBack.count).toBe(0);
   });
 });
+
+describe('a capture that repeats itself', () => {
+  it.each([
+    ['K', 100],
+    ['X', 103],
+    ['N', 103],
+    ['NN', 109],
+  ])('%s pasted twice: once, where the copy starts', (source, line) => {
+    expect(feedOf(`variants/${source}.twice.txt`).repeats()).toEqual({ count: 1, first: line });
+  });
+
+  it.each([
+    'captures/legacy.kernlog.dmesg.txt',
+    'captures/ipt-nft.xtables-monitor.txt',
+    'captures/ipt-nft.nft-monitor.txt',
+    'captures/nft.nft-monitor.txt',
+    'variants/K+NN.concat.txt',
+    'variants/N+X.concat.txt',
+  ])('not %s', (name) => {
+    expect(feedOf(name).repeats()).toBeNull();
+  });
+});
+
+describe('two netlink readers’ output in one input', () => {
+  it('nft monitor and xtables-monitor of the same packets, joined', () => {
+    expect(feedOf('variants/N+X.concat.txt').bothNetlinkReaders()).toBe(true);
+  });
+
+  it.each([
+    'captures/ipt-nft.xtables-monitor.txt',
+    'captures/ipt-nft.nft-monitor.txt',
+    'variants/K+NN.concat.txt',
+    'variants/N.twice.txt',
+  ])('not %s', (name) => {
+    expect(feedOf(name).bothNetlinkReaders()).toBe(false);
+  });
+});
