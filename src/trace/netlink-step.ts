@@ -4,7 +4,7 @@ import type { TraceEvent } from '../model/event.js';
 import type { RuleIndex, RuleInfo, RuleNat } from '../model/ruleset.js';
 import type { StepRule, TraceStep } from '../model/trace.js';
 import { QUOTA_USED } from '../ruleset/nft-rule.js';
-import { natAtHook, natFromRuleText } from './rule-nat.js';
+import { natAtHook, natFromRuleText, XT_NAT } from './rule-nat.js';
 
 type NetlinkVerdictEvent = Extract<TraceEvent, { kind: 'rule' | 'policy' | 'return' }>;
 
@@ -74,8 +74,10 @@ function ruleStep(
   const verdict: StepVerdict = isReject ? 'reject' : e.verdict;
   // A dump's `xt target NETMAP` (nft cannot show its target) says less than xtables-monitor's own text.
   const listed = info?.nat ?? null;
-  const own = info === undefined || listed?.to === null ? natFromRuleText(e.text) : null;
-  const nat = natAtHook(info === undefined || (own?.to != null && listed !== null) ? own : listed, at.hook);
+  // ... and one whose target nft prints as nothing in the dump but names in the trace (`XT target ... not found`).
+  const untold = listed === null && e.text !== null && XT_NAT.test(e.text);
+  const own = info === undefined || listed?.to === null || untold ? natFromRuleText(e.text) : null;
+  const nat = natAtHook(info === undefined || (own?.to != null && listed !== null) || untold ? own : listed, at.hook);
   return { step: { ...at, kind: 'rule', rule, verdict, target: e.target }, nat };
 }
 
@@ -147,10 +149,12 @@ function untranslated(text: string): string {
 function stepRule(e: Extract<TraceEvent, { kind: 'rule' }>, info: RuleInfo | undefined): StepRule {
   // xtables-monitor prints iptables syntax: keep the user's dialect. nft's own text comes from its start-up
   // cache, so its counters are stale: prefer the snapshot's text and counters.
-  const ownText = e.text === null || e.text === '' ? null : withoutValues(e.text);
+  const ownText = e.text === null || e.text.trim() === '' ? null : withoutValues(e.text).trim();
   // xtables-monitor's own text, unless it left out what the dump shows (a `(null)` value, a target's options).
   const partial = ownText?.includes(NULL_VALUE) === true || (!!ownText && !!info?.text.startsWith(`${ownText} `));
-  const own = e.source === 'xtables' && !partial;
+  // nft's trace names a target (`XT target DNAT not found`) its listing printed as nothing: the trace says more.
+  const names = ownText !== null && info !== undefined && XT_NAT.test(ownText) && !XT_NAT.test(info.text);
+  const own = (e.source === 'xtables' && !partial) || names;
   const text = own ? (ownText ?? info?.text ?? null) : (info?.text ?? ownText);
   return {
     handle: e.handle ?? info?.handle ?? null,

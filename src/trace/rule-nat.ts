@@ -5,6 +5,9 @@ import { parseNftRule } from '../ruleset/nft-rule.js';
 
 const IPT = /-j (DNAT|SNAT|MASQUERADE|REDIRECT|NETMAP|DNPT|SNPT)\b(?:.*?--to(?:-destination|-source|-ports?)? (\S+))?/;
 
+/** An iptables-nft NAT target nft cannot print; its options are lost with it. */
+export const XT_NAT = /\bXT target (DNAT|SNAT|MASQUERADE|REDIRECT) not found/;
+
 /** Reads `-j DNAT --to-destination X` or `dnat to X` style text; null when the rule does no NAT. */
 export function natFromRuleText(text: string | null): RuleNat | null {
   if (text === null) return null;
@@ -18,6 +21,9 @@ export function natFromRuleText(text: string | null): RuleNat | null {
     const portsOnly = kind === 'redirect' || kind === 'masquerade';
     return { kind, to: portsOnly && to !== null ? `:${to}` : to };
   }
+  // nft 1.0.6 prints an iptables-nft NAT target it cannot translate (ip6 tables) as `XT target DNAT not found`.
+  const xt = XT_NAT.exec(text);
+  if (xt) return { kind: xt[1]!.toLowerCase() as RuleNat['kind'], to: null };
   // iptables syntax (xtables-monitor's `-4 -t nat -A ...`) without a NAT target does none; nft syntax is read as
   // the ruleset reader reads a listed rule (NAT statements, `prefix to`, payload `set`, not `ct status dnat`).
   return text.startsWith('-') ? null : parseNftRule(text).nat;
