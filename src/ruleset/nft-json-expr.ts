@@ -6,11 +6,15 @@ export interface RenderCtx {
   readonly hex: boolean;
   readonly quote: boolean;
   readonly seconds?: boolean;
+  /** Hex digits a number is padded to (8 unless said: marks); 0 for none (raw payload `@th,64,16 0x50`). */
+  readonly width?: number;
   /** How a map's values print: as what the map's result is set to (`meta mark set ... map { 0 : 0x00000001 }`). */
   readonly values?: RenderCtx;
 }
 
 export const PLAIN: RenderCtx = { hex: false, quote: false };
+const RAW_PAYLOAD: RenderCtx = { hex: true, quote: false, width: 0 };
+const DSCP: RenderCtx = { hex: true, quote: false, width: 2 };
 
 // nft prints these meta keys without the `meta` prefix (meta.c meta_key_is_unqualified).
 const UNQUALIFIED_META = new Set(['iif', 'oif', 'iifname', 'oifname', 'iifgroup', 'oifgroup']);
@@ -69,6 +73,9 @@ export function ctxFor(left: unknown, depth = 0): RenderCtx {
   if (k === 'meta' && typeof key === 'string' && QUOTED_META.has(key)) return { hex: false, quote: true };
   if (k === 'ct' && (key === 'helper' || key === 'label')) return { hex: false, quote: true };
   if (k === 'ct' && key === 'expiration') return { hex: false, quote: false, seconds: true };
+  // nft prints a raw payload's value in hex as it is, a DSCP without a name in two digits (`ip dscp 0x04`).
+  if (k === 'payload' && prop(v, 'base') !== undefined) return RAW_PAYLOAD;
+  if (k === 'payload' && prop(v, 'field') === 'dscp') return DSCP;
   return PLAIN;
 }
 
@@ -77,7 +84,7 @@ export function renderExpr(e: unknown, ctx: RenderCtx = PLAIN, depth = 0): strin
   if (depth > MAX_DEPTH) return '{…}';
   if (typeof e === 'number') {
     if (ctx.seconds === true) return duration(e);
-    return ctx.hex ? `0x${e.toString(16).padStart(8, '0')}` : String(e);
+    return ctx.hex ? `0x${e.toString(16).padStart(ctx.width ?? 8, '0')}` : String(e);
   }
   if (typeof e === 'boolean') return e ? 'exists' : 'missing';
   if (typeof e === 'string') return renderString(e, ctx);

@@ -317,19 +317,30 @@ export class Assembler {
   }
 
   /**
-   * The trace of the previous line when that line's rule was `-j TCPMSS` and this line is the same packet grown by
-   * the MSS option TCPMSS added (a SYN that had none): the length is part of the fingerprint, so the key changed.
+   * The trace of the previous line when that line's rule was `-j TCPMSS` (without a ruleset: a mangle rule, and
+   * the SYN 4 bytes longer) and this line is the same packet grown by the MSS option TCPMSS added (a SYN that had
+   * none): the length is part of the fingerprint, so the key changed.
    */
   private grownByTcpmss(key: string, e: LogStep): TraceBuilder | undefined {
     const b = this.lastLogTrace;
     const was = b?.lastPacket;
     // Not over another open trace's key: that one would be lost.
     if (b === undefined || b.closed || b.done || was == null || this.open.get(key) !== undefined) return undefined;
-    if (!/\s-j\s+TCPMSS\b/.test(b.path.step?.rule?.text ?? '')) return undefined;
     const p = e.packet;
     const same = p.ipId === was.ipId && p.src === was.src && p.dst === was.dst && p.sport === was.sport;
     if (!same || p.dport !== was.dport || p.len === undefined || was.len === undefined || p.len <= was.len)
       return undefined;
+    const last = b.path.step;
+    const text = last?.rule?.text;
+    // Without the ruleset the rule is unknown: a mangle rule after which the SYN grew by an MSS option's 4 bytes.
+    const tcpmss =
+      text != null
+        ? /\s-j\s+TCPMSS\b/.test(text)
+        : last?.kind === 'rule' &&
+          last.table === 'mangle' &&
+          p.len === was.len + 4 &&
+          p.tcpFlags?.includes('SYN') === true;
+    if (!tcpmss) return undefined;
     b.keys.push(key);
     this.open.set(key, b);
     return b;

@@ -86,7 +86,13 @@ describe('renderStmt / renderExpr', () => {
       'ct state established,related',
     ],
     [{ match: { op: '!=', left: { meta: { key: 'iifname' } }, right: 'eth0' } }, 'iifname != "eth0"'],
-    [{ match: { op: '==', left: { payload: { base: 'th', offset: 16, len: 16 } }, right: 53 } }, '@th,16,16 53'],
+    // nft lists a raw payload's value in hex as it is, a DSCP without a name in two digits (nft 1.0.6: `@nh,0,8 0x45`,
+    // `ip dscp 0x04` for the JSON's 69 and 4).
+    [{ match: { op: '==', left: { payload: { base: 'th', offset: 16, len: 16 } }, right: 53 } }, '@th,16,16 0x35'],
+    [{ match: { op: '==', left: { payload: { base: 'nh', offset: 0, len: 8 } }, right: 69 } }, '@nh,0,8 0x45'],
+    [{ match: { op: '==', left: { payload: { protocol: 'ip', field: 'dscp' } }, right: 4 } }, 'ip dscp 0x04'],
+    [{ match: { op: '==', left: { payload: { protocol: 'ip', field: 'dscp' } }, right: 'cs1' } }, 'ip dscp cs1'],
+    [{ match: { op: '==', left: { payload: { protocol: 'udp', field: 'dport' } }, right: 53 } }, 'udp dport 53'],
     [
       { match: { op: '<', left: { '&': [{ meta: { key: 'random' } }, 2147483647] }, right: 1073741824 } },
       'meta random & 2147483647 < 1073741824',
