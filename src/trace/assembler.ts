@@ -9,6 +9,7 @@ import { TraceBuilder } from './builder.js';
 import { ChainTable, type SeenChain } from './chain-table.js';
 import { kernlogKey, netlinkKey } from './correlate.js';
 import { finishTrace } from './finish.js';
+import { ForwardOrder } from './forward-order.js';
 import { followsOn, hookRank } from './hook-order.js';
 import { kernlogStep } from './kernlog-step.js';
 import { EQUAL, headerScore } from './log-match.js';
@@ -62,6 +63,8 @@ export class Assembler {
   private readonly idUses = new Map<string, number>();
   /** Chains seen, with their hook and the steps built for them (cleared with the index). */
   private readonly chains = new ChainTable();
+  /** Forward's base chains in the order packets met them (netlink readers: the kernel log shows no nft chain). */
+  private readonly forwardOrder = new ForwardOrder();
   /** Step sequences seen (a new tree with each index). */
   private paths = new PathTree();
   private kernlogSeq = 0;
@@ -430,7 +433,7 @@ export class Assembler {
     // Under every key it went by, `key` among them (a later packet may have taken one over already).
     for (const k of b.keys) if (this.open.get(k) === b) this.open.delete(k);
     b.closed = true;
-    const trace = finishTrace(b, this.index);
+    const trace = finishTrace(b, this.index, b.backend === 'kernlog' ? undefined : this.forwardOrder);
     if (this.opts.timed) this.seen.set(trace, { first: b.firstAt, last: b.lastAt });
     if (!this.opts.ordered) {
       this.out.push(trace);

@@ -9,7 +9,11 @@ import { asDatagram, reassembled } from './reassembly.js';
 
 /** The packet's headers as seen on entering a base chain; NAT shows up as a difference between sightings. */
 export interface Sighting {
+  /** The packet's hook: the chain's own, else the last one known before it. */
   readonly hook: Hook;
+  /** The chain's own hook, `unknown` when not known (a chain named freely, without a ruleset). */
+  readonly chainHook: Hook;
+  readonly family: Family;
   readonly table: string;
   readonly chain: string;
   readonly packet: PacketInfo;
@@ -82,7 +86,7 @@ export class TraceBuilder {
     if (hook !== 'unknown') this.hook = hook;
     if (packet === null) return;
     const before = this.sightings[this.sightings.length - 1]?.packet;
-    this.sightings.push({ hook: this.hook, table, chain, packet, stepCount: this.path.depth });
+    this.sightings.push({ hook: this.hook, chainHook: hook, family, table, chain, packet, stepCount: this.path.depth });
     if (before !== undefined && before !== packet && reassembled(before, packet))
       this.packet = asDatagram(this.packet, packet);
     // Sent by this host: no in-interface, whatever later hooks show (a tunnel's outer packet shows the tunnel's).

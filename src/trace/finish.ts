@@ -11,14 +11,22 @@ import type { TraceBuilder } from './builder.js';
 import { groupRange, isLinkLocalGroup } from './address.js';
 import { explainTail, withoutCutGuess } from './explain.js';
 import { answeredText, groupDropped, ttlSpent, type UnroutedHint } from './expected-chains.js';
+import type { ForwardOrder } from './forward-order.js';
 import { findNat } from './nat.js';
 import { pathFacts } from './path-facts.js';
 
 /** Final verdict, NAT and explanation of one packet; `index` (the ruleset) gives near misses and kube shares. */
-export function finishTrace(b: TraceBuilder, index?: RuleIndex): Trace {
+export function finishTrace(b: TraceBuilder, index?: RuleIndex, order?: ForwardOrder): Trace {
   const first = pathFacts(b.path, b.backend, index, enteredLast(b));
   // The capture ended while this packet was traced, before any filtering chain let it through: no verdict.
-  const f = b.cutShort && first.passedOn ? pathFacts(b.path, b.backend, index, true) : first;
+  const ends = b.cutShort && first.passedOn;
+  // Accepted at forward short of a chain other packets met after it there: dropped by what the reader cannot show.
+  const skipped =
+    !ends && order !== undefined && first.verdict.action === 'accept' && first.verdict.hook === 'forward'
+      ? order.missed(b.packet.ipVersion, b.sightings)
+      : null;
+  order?.learn(b.packet.ipVersion, b.sightings);
+  const f = ends || skipped !== null ? pathFacts(b.path, b.backend, index, true) : first;
   const { steps, verdict } = f;
   const nat = findNat(steps, f.stepNat, f.natAt, b.sightings);
   const proto = b.packet.proto ?? f.ruleProto;
@@ -34,7 +42,8 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex): Trace {
       : explainTail(nat, { closest, kube: kube?.text ?? null }, steps, { backend: b.backend, packet });
   // Undecided because the capture ends here: that is said last, in place of the guesses at why.
   const endsHere = b.cutShort && verdict.action === 'unknown' ? withoutCutGuess(f.head) : null;
-  const head = endsHere ?? f.head;
+  const head =
+    endsHere ?? (skipped === null ? f.head : (withoutCutGuess(f.head) ?? f.head) + skippedText(skipped, b.backend));
   const unrouted =
     endsHere !== null
       ? `; ${CAPTURE_ENDS}`
@@ -55,6 +64,12 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex): Trace {
     why,
     kubernetes: kube === null ? null : kube.service,
   };
+}
+
+/** Why a packet accepted short of a forward chain other packets met next (ForwardOrder) got no further. */
+function skippedText(chain: string, backend: string): string {
+  const reader = backend === 'xtables' ? 'xtables-monitor' : 'nft monitor trace';
+  return `, short of ${chain} at forward, which other packets met after it in this capture: a table ${reader} cannot show dropped it between them (iptables-legacy's), the kernel did, events were lost, or that chain was removed meanwhile`;
 }
 
 /** The trace ends on entering a base chain, before any step there: cut short (a complete one ends in a verdict). */

@@ -176,11 +176,11 @@ export function mappingNote(n: NatRewrite, steps: readonly TraceStep[], t: NatCo
       ? " (no rule the trace shows, though the packet met a nat chain, which only a connection's first packet does: an nftables nat chain the kernel log cannot show, or lines missing from the capture)"
       : " (no rule the trace shows, though the packet met a nat chain, which only a connection's first packet does: a rule whose text the trace lacks, or events missing from the capture)";
   // A connection's first packet: a retransmitted SYN has the first one's mapping, an expected connection (FTP data)
-  // the helper's; the kernel log shows no nftables nat chain.
+  // the helper's; the kernel log shows no nftables nat chain, the netlink readers no iptables-legacy one (lab 53).
   if (isTcpOpen(t.packet.tcpFlags))
     return t.backend === 'kernlog'
       ? " (no rule the trace shows: an nftables nat chain the kernel log cannot show, an earlier SYN's mapping, or a conntrack helper's expectation)"
-      : " (no nat rule: an earlier SYN's mapping, or a conntrack helper's expectation)";
+      : ` (no nat rule the trace shows: an earlier SYN's mapping, a conntrack helper's expectation, or an iptables-legacy nat rule, which ${t.backend === 'xtables' ? 'xtables-monitor' : 'nft monitor trace'} cannot show)`;
   const dst = n.kind === 'dnat';
   if (isReply(t.packet))
     return dst

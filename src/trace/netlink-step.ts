@@ -91,7 +91,7 @@ function findRules(e: Extract<TraceEvent, { kind: 'rule' }>, index: RuleIndex | 
   const rules = index.chain(e.family, e.table, e.chain)?.rules;
   if (e.handle !== null) {
     const byHandle = index.byHandle(e.family, e.table, e.chain, e.handle);
-    if (byHandle !== undefined) return [byHandle];
+    if (byHandle !== undefined) return mayGive(byHandle, e) ? [byHandle] : [];
     // A ruleset with handles that lacks this one is older than the rule: its text may be another rule's.
     if (rules === undefined || rules.some((r) => r.handle !== null)) return [];
   }
@@ -130,6 +130,27 @@ function findRules(e: Extract<TraceEvent, { kind: 'rule' }>, index: RuleIndex | 
     return wanted === bare || wanted.startsWith(bare + ' ');
   });
   return like.length === 1 ? like : [];
+}
+
+/** Verdicts a rule that only goes on (counter, LOG, MARK) cannot give. */
+const DECIDES: ReadonlySet<StepVerdict> = new Set([
+  'accept',
+  'drop',
+  'reject',
+  'queue',
+  'stolen',
+  'jump',
+  'goto',
+  'return',
+]);
+
+/**
+ * Whether the rule found by the event's handle can have given its verdict. A dump taken after a table was replaced
+ * may hold another rule under that handle (lab 53: a plain `counter` for the trace's accept). Only an event without
+ * text is judged (xtables-monitor on a native nft table): a text can name what the listing cannot print.
+ */
+function mayGive(r: RuleInfo, e: Extract<TraceEvent, { kind: 'rule' }>): boolean {
+  return r.action !== 'continue' || !DECIDES.has(e.verdict) || (e.text !== null && e.text.trim() !== '');
 }
 
 /**

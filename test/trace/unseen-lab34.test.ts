@@ -54,7 +54,7 @@ describe('a data connection’s first SYN may be RELATED where the ruleset uses 
   it('the active-mode SYN DNATed by the helper’s expectation: no nat rule, and the words say what else it can be', () => {
     const t = traces.find((x) => x.id === '5ee8ca41')!;
     expect(t.explanation).toContain(
-      "after DNAT 10.34.2.1:43349 -> 10.34.1.2:43349 in prerouting (no nat rule: an earlier SYN's mapping, or a conntrack helper's expectation)",
+      "after DNAT 10.34.2.1:43349 -> 10.34.1.2:43349 in prerouting (no nat rule the trace shows: an earlier SYN's mapping, a conntrack helper's expectation, or an iptables-legacy nat rule, which nft monitor trace cannot show)",
     );
   });
 });
