@@ -1,9 +1,11 @@
-// Which component made a chain or rule, from the names it uses: kube-proxy (KUBE-* chains, the
+// Which component made a chain or rule, from the names it uses (and docker's drops outside its chains, by their
+// shape: explain/docker-rules): kube-proxy (KUBE-* chains, the
 // `kube-proxy` nftables table), docker (DOCKER* chains; DOCKER-USER is the user's, created by docker),
 // firewalld (its `firewalld` table), ufw (ufw-* / ufw6-* chains), libvirt (LIBVIRT_* chains, its
 // `libvirt_network` table), CNI plugins (CNI-* chains), podman's netavark (its `netavark` table, NETAVARK-*
 // chains), Calico (cali-* chains), fwtrace (its own tables and trace rules). Chain names are compared without case: hand-translated nft rulesets lower-case them. Pure; no I/O.
 import type { Owner, TraceStep } from '../model/trace.js';
+import { dockerDropNote } from './docker-rules.js';
 
 const DOCKER_CHAINS = new Set([
   'DOCKER',
@@ -50,6 +52,7 @@ export function stepOwner(s: TraceStep): Owner | null {
   let owner = chainOwner(s.table, s.chain);
   if (owner === null && s.kind === 'rule') {
     if (s.rule?.text != null && FWTRACE_COMMENT.test(s.rule.text)) owner = 'fwtrace';
+    else if (dockerDropNote(s.rule?.text) !== null) owner = 'docker';
     else if ((s.verdict === 'jump' || s.verdict === 'goto') && s.target !== null) {
       const target = chainOwner(s.table, s.target);
       owner = target === 'docker (user chain)' ? 'docker' : target;

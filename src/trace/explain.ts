@@ -2,6 +2,7 @@
 import type { Dialect, Hook } from '../model/common.js';
 import type { RuleIndex } from '../model/ruleset.js';
 import type { FinalVerdict, NatRewrite, StepRule, TraceStep } from '../model/trace.js';
+import { dockerDropNote } from '../explain/docker-rules.js';
 import { pathSteps } from '../explain/why.js';
 import { markSetter } from './mark-setter.js';
 import { mappingNote, natTargetText, type NatContext } from './nat.js';
@@ -98,7 +99,8 @@ function decision(verdict: FinalVerdict, steps: readonly TraceStep[], decided: n
   const mark = markWords(steps, decided);
   if (also !== null && verdict.action === 'accept')
     return `${how} by ${ruleWords(steps, also)}, and by ${ruleWords(steps, decided)}${mark}`;
-  return `${how} by ${ruleWords(steps, decided)}${mark}${overruled}`;
+  const docker = verdict.action === 'drop' ? dockerDropNote(steps[decided]?.rule?.text) : null;
+  return `${how} by ${ruleWords(steps, decided)}${mark}${docker === null ? '' : `: ${docker}`}${overruled}`;
 }
 
 /** Whether a queueing rule lets packets through when nothing listens (`--queue-bypass`, nft `bypass`); null: text unknown. */

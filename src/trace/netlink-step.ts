@@ -110,6 +110,11 @@ function findRules(e: Extract<TraceEvent, { kind: 'rule' }>, index: RuleIndex | 
     const longer = rules.filter((r) => r.text.startsWith(`${wanted} `));
     if (longer.length === 1) return longer;
   }
+  // ... and misprints IPv6 rules: matches left out (`-m tcp --dport 9000:9002`), addresses read as IPv4 (lab 54).
+  if (e.source === 'xtables' && e.family === 'ip6') {
+    const fits = rules.filter((r) => misprintOf(wanted, r.text));
+    if (fits.length === 1) return fits;
+  }
   // ... and the other way round: nft 1.0.6's trace prints `XT target DNAT not found` for a target the listing
   // translates (`dnat to 10.36.0.11:8080`) or prints as nothing (ip6 tables).
   const xt = /\bXT target (\S+) not found\s*$/.exec(wanted);
@@ -162,6 +167,34 @@ export function pickAfter(choices: readonly NetlinkStep[], position: number): Ne
   return choices[0]!;
 }
 
+/** An IPv6 address xtables-monitor 1.8.9 printed as IPv4 (`--to-destination 253.0.0.24:9000-9002`). */
+const AS_IPV4 = /^\d+\.\d+\.\d+\.\d+([:/]\S*)?$/;
+
+/**
+ * Whether xtables-monitor's text of an IPv6 rule is a misprint of `listed`: its words, in order, a part of the
+ * listed rule's (some matches left out), an IPv4-looking address standing for any IPv6 one; the target the same.
+ */
+export function misprintOf(printed: string, listed: string): boolean {
+  if (!listed.startsWith('-A ') || printed === listed) return false;
+  const words = printed.split(' ');
+  const all = listed.split(' ');
+  const target = (w: readonly string[]): string | undefined => w[w.indexOf('-j') + 1];
+  if (!words.includes('-j') || target(words) !== target(all)) return false;
+  let at = 0;
+  for (const w of words) {
+    while (at < all.length && all[at] !== w && !standsFor(w, all[at]!)) at++;
+    if (at++ >= all.length) return false;
+  }
+  return true;
+}
+
+/** An IPv4-looking word for an IPv6 address, its port or prefix length (what follows `:` or `/`) the same. */
+function standsFor(printed: string, listed: string): boolean {
+  const m = AS_IPV4.exec(printed);
+  if (m === null || !listed.includes(':')) return false;
+  return m[1] === undefined || listed.endsWith(m[1]);
+}
+
 /** A rule text without what nft could not translate, spaces collapsed. */
 function untranslated(text: string): string {
   return text.replace(UNTRANSLATED, '').replace(/\s+/g, ' ').trim();
@@ -172,7 +205,10 @@ function stepRule(e: Extract<TraceEvent, { kind: 'rule' }>, info: RuleInfo | und
   // cache, so its counters are stale: prefer the snapshot's text and counters.
   const ownText = e.text === null || e.text.trim() === '' ? null : withoutValues(e.text).trim();
   // xtables-monitor's own text, unless it left out what the dump shows (a `(null)` value, a target's options).
-  const partial = ownText?.includes(NULL_VALUE) === true || (!!ownText && !!info?.text.startsWith(`${ownText} `));
+  const partial =
+    ownText?.includes(NULL_VALUE) === true ||
+    (!!ownText && !!info?.text.startsWith(`${ownText} `)) ||
+    (e.family === 'ip6' && ownText !== null && info !== undefined && misprintOf(ownText, info.text));
   // nft's trace names a target (`XT target DNAT not found`) its listing printed as nothing: the trace says more.
   const names = ownText !== null && info !== undefined && XT_NAT.test(ownText) && !XT_NAT.test(info.text);
   const own = (e.source === 'xtables' && !partial) || names;
