@@ -4,7 +4,8 @@
 //   was cut short (lost events, a reader that stopped, a capture that ends mid-packet);
 // - input and forward both have chains but the packet, accepted in prerouting, reached neither: the kernel dropped
 //   it between them (rp_filter, no route, forwarding off, TTL expired, too big for the next hop), unless events
-//   were lost. Netfilter's verdict stays the accept; the sentence says the rest. With chains at forward only, the
+//   were lost. Netfilter's verdict stays the accept (unless this host's routing ICMP error about it was traced:
+//   trace/finish makes that the kernel's drop); the sentence says the rest. With chains at forward only, the
 //   packet may also have been for this host, and the sentence says that too.
 // Pure; no I/O.
 import type { Family, Hook } from '../model/common.js';

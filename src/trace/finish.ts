@@ -13,21 +13,18 @@ import { explainTail, withoutCutGuess } from './explain.js';
 import { answeredText, groupDropped, ttlSpent, type UnroutedHint } from './expected-chains.js';
 import type { ForwardOrder } from './forward-order.js';
 import { findNat } from './nat.js';
-import { pathFacts } from './path-facts.js';
+import { pathFacts, type PathFacts } from './path-facts.js';
+import type { IcmpAnswer } from './icmp-answer.js';
 
 /** Final verdict, NAT and explanation of one packet; `index` (the ruleset) gives near misses and kube shares. */
 export function finishTrace(b: TraceBuilder, index?: RuleIndex, order?: ForwardOrder): Trace {
   const first = pathFacts(b.path, b.backend, index, enteredLast(b));
-  // The capture ended while this packet was traced, before any filtering chain let it through: no verdict.
-  const ends = b.cutShort && first.passedOn;
-  // Accepted at forward short of a chain other packets met after it there: dropped by what the reader cannot show.
-  const skipped =
-    !ends && order !== undefined && first.verdict.action === 'accept' && first.verdict.hook === 'forward'
-      ? order.missed(b.packet.ipVersion, b.sightings)
-      : null;
+  const end = endOf(b, first, order);
   order?.learn(b.packet.ipVersion, b.sightings);
-  const f = ends || skipped !== null ? pathFacts(b.path, b.backend, index, true) : first;
-  const { steps, verdict } = f;
+  // Those ends make the path's own verdict void: its facts as a cut path (no verdict, no near misses).
+  const f = end === null ? first : pathFacts(b.path, b.backend, index, true);
+  const { steps } = f;
+  const verdict = end?.kind === 'answered' ? KERNEL_DROPPED : f.verdict;
   const nat = findNat(steps, f.stepNat, f.natAt, b.sightings);
   const proto = b.packet.proto ?? f.ruleProto;
   const packet = proto === undefined || proto === b.packet.proto ? b.packet : { ...b.packet, proto };
@@ -43,11 +40,16 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex, order?: ForwardO
   // Undecided because the capture ends here: that is said last, in place of the guesses at why.
   const endsHere = b.cutShort && verdict.action === 'unknown' ? withoutCutGuess(f.head) : null;
   const head =
-    endsHere ?? (skipped === null ? f.head : (withoutCutGuess(f.head) ?? f.head) + skippedText(skipped, b.backend));
+    endsHere ??
+    (end?.kind === 'skipped'
+      ? (withoutCutGuess(f.head) ?? f.head) + skippedText(end.chain, b.backend)
+      : end?.kind === 'answered'
+        ? `dropped by the kernel after prerouting, ${end.answer.cause}: this host sent ${end.answer.message} (trace ${end.answer.id}); netfilter had let it through: ${first.head}`
+        : f.head);
   const unrouted =
     endsHere !== null
       ? `; ${CAPTURE_ENDS}`
-      : f.unrouted.lead === ''
+      : f.unrouted.lead === '' || end !== null
         ? ''
         : b.cutShort
           ? f.unrouted.lead + CAPTURE_ENDS
@@ -65,6 +67,40 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex, order?: ForwardO
     kubernetes: kube === null ? null : kube.service,
   };
 }
+
+/** What ended a packet otherwise than its path says (see endOf). */
+type End =
+  | { readonly kind: 'cut' }
+  | { readonly kind: 'skipped'; readonly chain: string }
+  | { readonly kind: 'answered'; readonly answer: IcmpAnswer };
+
+/**
+ * The end of a packet the path's verdict does not tell: the capture ended while it was traced, before any filtering
+ * chain let it through (no verdict); accepted at forward short of a chain other packets met after it there (no
+ * verdict: dropped by what the reader cannot show); accepted in prerouting and answered with a routing ICMP error
+ * (no route, TTL, too big: the kernel dropped it). null for none.
+ */
+function endOf(b: TraceBuilder, first: PathFacts, order: ForwardOrder | undefined): End | null {
+  if (b.cutShort && first.passedOn) return { kind: 'cut' };
+  if (first.verdict.action !== 'accept') return null;
+  if (order !== undefined && first.verdict.hook === 'forward') {
+    const chain = order.missed(b.packet.ipVersion, b.sightings);
+    if (chain !== null) return { kind: 'skipped', chain };
+  }
+  const last = first.steps[first.steps.length - 1];
+  if (b.answeredBy !== null && last?.hook === 'prerouting') return { kind: 'answered', answer: b.answeredBy };
+  return null;
+}
+
+/** The verdict of a packet the kernel dropped after netfilter let it through: no table, chain or rule decided. */
+const KERNEL_DROPPED: FinalVerdict = Object.freeze({
+  action: 'drop',
+  hook: 'prerouting',
+  table: null,
+  chain: null,
+  by: null,
+  rule: null,
+});
 
 /** Why a packet accepted short of a forward chain other packets met next (ForwardOrder) got no further. */
 function skippedText(chain: string, backend: string): string {

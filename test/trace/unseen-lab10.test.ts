@@ -22,9 +22,16 @@ describe('kernel log: a packet the router dropped, then its retransmission with 
   it("router A's path-MTU scenario: one trace per traced packet (33, the TRACE counters)", () => {
     const traces = replay('pmtu-ra.dmesg.txt', 'pmtu-ra.iptables-save.txt', 'pmtu-ra.ip6tables-save.txt').traces;
     expect(traces).toHaveLength(33);
-    const dropped = traces.filter((t) => t.explanation.includes('; not seen after prerouting'));
+    // The router answered them with a packet too big: the kernel dropped them after netfilter let them through.
+    const dropped = traces.filter((t) => t.verdict.action === 'drop' && t.verdict.by === null);
     expect(dropped.length).toBeGreaterThan(0);
-    for (const t of dropped) expect(t.explanation).toContain('too big for the next hop');
+    for (const t of dropped) {
+      expect(t.verdict).toMatchObject({ hook: 'prerouting', table: null, chain: null, rule: null });
+      expect(t.explanation).toMatch(
+        /^dropped by the kernel after prerouting, too big for the next hop: this host sent /,
+      );
+    }
+    expect(traces.filter((t) => t.explanation.includes('; not seen after prerouting'))).toEqual([]);
   });
 });
 

@@ -134,7 +134,7 @@ it('two filtering tables on one hook: the rule of the first that let the packet 
   expect(forwarded.length).toBeGreaterThan(0);
   for (const t of forwarded)
     expect(t.explanation).toMatch(
-      /^accepted by rule \d+ of a\/\w+ \([^)]*\)(, reached from fwd_a rule \d+)?, and by the ACCEPT policy of b\/fwd_b/,
+      /^accepted by rule \d+ of a\/\w+ \([^)]*\)(, reached from fwd_a rule \d+( \([^)]*\))?)?, and by the ACCEPT policy of b\/fwd_b/,
     );
   // The verdict stays the last accept: both tables had to let it through.
   expect(new Set(forwarded.map((t) => `${t.verdict.table}/${t.verdict.chain} ${t.verdict.by}`))).toEqual(

@@ -86,8 +86,10 @@ describe('too big for the next hop: nft shows the start of the header the router
     ['c576df8e#2', 'ICMPv6 packet too big (trace 7f9f6968)'],
     ['0bb925f2', 'ICMPv6 packet too big (trace fc1aef42)'],
   ])('%s: %s', (id, error) => {
-    expect(byId(traces, id).explanation).toContain(
-      `the kernel dropped it on the way, too big for the next hop: this host sent ${error}`,
+    const t = byId(traces, id);
+    expect(t.verdict).toMatchObject({ action: 'drop', hook: 'prerouting', by: null });
+    expect(t.explanation).toContain(
+      `dropped by the kernel after prerouting, too big for the next hop: this host sent ${error}`,
     );
   });
 

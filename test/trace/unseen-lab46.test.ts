@@ -31,7 +31,8 @@ describe('the router’s ICMPv6 errors name the packets they answer (nft shows t
     ['b955e585#2', 'too big for the next hop: this host sent ICMPv6 packet too big (trace 35fda150)'],
     ['8d27d062', 'hop limit expired: this host sent ICMPv6 time exceeded (trace 18e174d8)'],
   ])('%s', (id, words) => {
-    expect(byId(traces, id).explanation).toContain(`the kernel dropped it on the way, ${words}`);
+    expect(byId(traces, id).verdict).toMatchObject({ action: 'drop', hook: 'prerouting', by: null });
+    expect(byId(traces, id).explanation).toContain(`dropped by the kernel after prerouting, ${words}`);
   });
 
   it('as the kernel log of the same traffic does', () => {
