@@ -14,6 +14,8 @@ export class MissingChains {
   private readonly held = new WeakMap<TraceStep, boolean>();
   /** The chains no dump holds, in the order met. */
   private readonly missing = new Set<string>();
+  /** Families of the kernel-log traces that passed such chains (iptables-legacy: only its own -save dumps them). */
+  private readonly logged = new Set<string>();
 
   constructor(private readonly index: RuleIndex) {}
 
@@ -32,6 +34,7 @@ export class MissingChains {
         this.traces++;
         counted = true;
       }
+      if (!held && trace.backend === 'kernlog') this.logged.add(s.family);
     }
   }
 
@@ -44,7 +47,15 @@ export class MissingChains {
     return (
       `${traces} chains the ruleset given does not hold (${names.slice(0, NAMED).join(', ')}${more}): ` +
       'their rules, policies and types (nat or filter) are unknown, so what they did is guessed from the trace; ' +
-      'give a dump of every table the capture shows (nft -a list ruleset holds iptables-nft and native tables)'
+      this.advice()
     );
+  }
+
+  /** The kernel log shows iptables-legacy's chains, which no nft listing holds. */
+  private advice(): string {
+    if (this.logged.size === 0)
+      return 'give a dump of every table the capture shows (nft -a list ruleset holds iptables-nft and native tables)';
+    const saves = [...this.logged].sort().map((f) => (f === 'ip6' ? 'ip6tables-save' : 'iptables-save'));
+    return `give ${saves.join(' and ')} output of the host the log was written on (iptables-legacy's rules are in no nft listing)`;
   }
 }

@@ -9,13 +9,9 @@ import { isRoot } from '../sys/host.js';
 
 const say = (line: string): void => void process.stdout.write(line + '\n');
 
-function needRoot(what: string): void {
-  if (!isRoot())
-    throw new ToolError(
-      `${what} reads and changes the firewall: it needs root`,
-      EXIT.needsRoot,
-      `run: sudo fwtrace ${what}`,
-    );
+/** `does`: what the command does to the host (doctor only reads; cleanup also removes rules). */
+function needRoot(what: string, does: string): void {
+  if (!isRoot()) throw new ToolError(`${what} ${does}: it needs root`, EXIT.needsRoot, `run: sudo fwtrace ${what}`);
 }
 
 export function cleanupCommand() {
@@ -25,7 +21,7 @@ export function cleanupCommand() {
     .option('--dry-run', 'show what would be removed')
     .addHelpText('after', '\nExamples:\n  sudo fwtrace cleanup\n  sudo fwtrace cleanup --netns ns1 --dry-run')
     .action(async (opts) => {
-      needRoot('cleanup');
+      needRoot('cleanup', 'reads and changes the firewall');
       process.exitCode = await runCleanup(opts.netns ?? null, opts.dryRun === true, say);
     });
 }
@@ -36,7 +32,7 @@ export function doctorCommand() {
     .option('--netns <NAME>', 'look inside this network namespace')
     .addHelpText('after', '\nExamples:\n  sudo fwtrace doctor\n  sudo fwtrace doctor --netns ns1')
     .action(async (opts) => {
-      needRoot('doctor');
+      needRoot('doctor', 'reads the firewall and the kernel’s state');
       process.exitCode = await runDoctor(opts.netns ?? null, say);
     });
 }

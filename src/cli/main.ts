@@ -29,7 +29,8 @@ Examples:
   sudo fwtrace 'udp port 53' --count 3 --plain      stop after three packets
   fwtrace replay kern.log --rules iptables-save.txt saved output, no root needed
   sudo fwtrace doctor                               which backend, and why
-Run \`fwtrace <command> --help\` for each command's options and examples.`,
+A FILTER without a command means \`fwtrace trace FILTER\` (its options: --netns, --probe, --count, --json, ...:
+see \`fwtrace trace --help\`). Run \`fwtrace <command> --help\` for each command's options and examples.`,
     );
   program.addCommand(traceCommand().exitOverride(), { isDefault: true });
   program.addCommand(replayCommand().exitOverride());

@@ -168,6 +168,29 @@ describe('fwtrace replay (built CLI)', () => {
     ]);
   });
 
+  it('a kernel log replayed with a dump that lacks its tables is told to give iptables-save, not an nft listing', () => {
+    const warnings = (rules: string): string[] =>
+      runCli([
+        'replay',
+        `${CAP}/legacy/kernlog/db-denied.txt`,
+        '--rules',
+        `${CAP}/legacy/rules/db-denied/${rules}`,
+        '--json',
+      ])
+        .stdout.trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type: string; message?: string })
+        .filter((r) => r.type === 'warning' && r.message?.includes('does not hold ('))
+        .map((r) => r.message ?? '');
+    // The IPv6 dump for an IPv4 log (review 57: it advised nft -a list ruleset, which holds no legacy rule).
+    const [wrong] = warnings('rules.ip6tables-save');
+    expect(wrong).toMatch(/^1 trace passes chains the ruleset given does not hold \(ip raw\/PREROUTING, /);
+    expect(wrong).toMatch(
+      /; give iptables-save output of the host the log was written on \(iptables-legacy's rules are in no nft listing\)$/,
+    );
+    expect(warnings('rules.iptables-save')).toEqual([]);
+  });
+
   it('a capture that ends in the middle of a line (the reader died while writing) gets a warning', () => {
     const whole = readFileSync(`${CAP}/xtables/xtables-monitor/db-denied.txt`, 'utf8');
     const cut = join(tmp, 'cut-mid-line.txt');

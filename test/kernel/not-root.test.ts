@@ -94,7 +94,12 @@ describe.skipIf(SKIP)('not root: exit 77, nothing changed', () => {
       /cleanup reads and changes the firewall: it needs root/,
       /hint: run: sudo fwtrace cleanup/,
     ],
-    ['doctor', ['doctor', '--netns', 'NETNS'], /doctor .*needs root/, /hint: run: sudo fwtrace doctor/],
+    [
+      'doctor (it only reads)',
+      ['doctor', '--netns', 'NETNS'],
+      /doctor reads the firewall and the kernel’s state: it needs root/,
+      /hint: run: sudo fwtrace doctor/,
+    ],
   ];
 
   for (const [what, args, message, hint] of CASES) {

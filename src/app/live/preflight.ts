@@ -20,10 +20,16 @@ export async function warnAboutLogging(plan: TracePlan, warn: (m: string) => voi
   for (const line of r.stdout.split('\n')) {
     const m = /^\s*(2|10)\s+(\S+)/.exec(line);
     if (m && m[2] === 'nfnetlink_log') {
-      const fam = m[1] === '2' ? 'IPv4' : 'IPv6';
-      warn(
-        `${fam} packet logging is bound to nfnetlink_log (ulogd?): TRACE lines will not reach the kernel log. To read them here: echo nf_log_syslog > /proc/sys/net/netfilter/nf_log/${m[1]} (or replay ulogd's output with fwtrace replay)`,
-      );
+      warn(nfnetlinkLogWarning(m[1] === '2' ? 2 : 10, plan.netns));
     }
   }
+}
+
+/** TRACE of one family goes to NFLOG (ulogd): how to bind the kernel log's logger again. */
+export function nfnetlinkLogWarning(family: 2 | 10, netns: string | null): string {
+  const fam = family === 2 ? 'IPv4' : 'IPv6';
+  // The file takes a logger's name (nf_log_ipv4, nf_log_ipv6), not its module's (nf_log_syslog: I/O error).
+  const logger = family === 2 ? 'nf_log_ipv4' : 'nf_log_ipv6';
+  const inNs = netns === null ? '' : `ip netns exec ${netns} `;
+  return `${fam} packet logging is bound to nfnetlink_log (ulogd?): TRACE lines will not reach the kernel log. To read them here: ${inNs}sh -c 'echo ${logger} > /proc/sys/net/netfilter/nf_log/${family}' (or replay ulogd's output with fwtrace replay)`;
 }
