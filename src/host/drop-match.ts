@@ -49,7 +49,16 @@ export interface DropQuery {
    * NETFILTER_DROP is another packet's (a hairpin's ICMP redirect the host sends, at the same moment).
    */
   readonly passedNetfilter?: boolean;
+  /**
+   * It left through postrouting by an interface other than lo: only a drop on the way out (neighbour, queueing
+   * discipline, device) can be its; one on the way in (NO_SOCKET, a TCP reason) at that moment is another
+   * packet's, or another namespace's on this host (the server's, for a packet this firewall forwarded to it).
+   */
+  readonly leftHost?: boolean;
 }
+
+/** Reasons a packet gets on its way out after postrouting (include/net/dropreason-core.h). */
+const ON_THE_WAY_OUT = /^(?:NEIGH_|QDISC_|TC_|DEV_|TXQUEUE|FULL_RING$|PKT_TOO_BIG$|NOMEM$|IPV6DISABLED$)/;
 
 /** A drop given to a trace, and how far (ms) it lies outside the trace's [first, last] (0: inside). */
 export interface DropMatch {
@@ -124,6 +133,7 @@ export class DropRing {
   private fits(e: Entry, q: DropQuery): boolean {
     if (q.ipVersion !== null && ipVersionOf(e.drop.protocol) !== q.ipVersion) return false;
     if (q.passedNetfilter === true && e.drop.reason === 'NETFILTER_DROP') return false;
+    if (q.leftHost === true && !ON_THE_WAY_OUT.test(e.drop.reason)) return false;
     if (q.strictGapMs !== undefined) return !VAGUE.has(e.drop.reason) && gap(e.at, q) <= q.strictGapMs;
     return e.at >= q.first - BEFORE_MS && e.at <= q.last + AFTER_MS;
   }

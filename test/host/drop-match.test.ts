@@ -140,6 +140,26 @@ describe('passedNetfilter (the reader showed every chain of the packet’s last 
   });
 });
 
+describe('leftHost (it left through postrouting by an interface other than lo)', () => {
+  it('a drop on the way in is another namespace’s (the server’s NO_SOCKET for a packet forwarded to it)', () => {
+    const ring = new DropRing();
+    ring.push(drop('NO_SOCKET'), 1000);
+    ring.push(drop('TCP_INVALID_SEQUENCE'), 1000);
+    expect(ring.pick({ ipVersion: 4, first: 1000, last: 1001, strictGapMs: 10, leftHost: true })).toBeNull();
+    // Those are left for the traces they fit: a packet that came in here.
+    expect(ring.pick({ ipVersion: 4, first: 1000, last: 1001, strictGapMs: 10 })?.reason).toBe('NO_SOCKET');
+  });
+
+  it('a drop on the way out is still its own: no neighbour answered, the queue was full', () => {
+    const ring = new DropRing();
+    ring.push(drop('NEIGH_FAILED'), 1001);
+    ring.push(drop('QDISC_DROP'), 1002);
+    const q = { ipVersion: 4 as const, first: 1000, last: 1001, strictGapMs: 10, leftHost: true };
+    expect(ring.pick(q)?.reason).toBe('NEIGH_FAILED');
+    expect(ring.pick(q)?.reason).toBe('QDISC_DROP');
+  });
+});
+
 describe('strictGapMs (a packet netfilter let all the way through)', () => {
   it('takes only a specific reason that close, and leaves the others for the traces they fit', () => {
     const ring = new DropRing();

@@ -185,6 +185,27 @@ describe.skipIf(SKIP)('host checks and kernel drop reasons, live', () => {
         expect(tracefsInstances()).toEqual([]);
       });
 
+      it('no listener on the server, traced in the firewall: the server’s NO_SOCKET is not the forwarded packet’s', async () => {
+        // Review 57: the drop tracepoint sees the whole host, so the server namespace's NO_SOCKET came at the
+        // moment the firewall forwarded the SYN, and was given to it ("the kernel dropped it").
+        const accept =
+          c.dialect === 'nft'
+            ? ['nft', 'insert', 'rule', 'inet', 'filter', 'forward', 'tcp', 'dport', '7778', 'accept']
+            : [c.dialect === 'legacy' ? 'iptables-legacy' : 'iptables-nft', '-I', 'FORWARD', '-p', 'tcp'].concat([
+                '--dport',
+                '7778',
+                '-j',
+                'ACCEPT',
+              ]);
+        inNetns(lab!.fwNetns, accept);
+        const r = await traceWhile(lab!.fwNetns, c.backend, 'tcp port 7778', () => syn(lab!, CLIENT, 41105, 7778));
+        expect(r.exit.code, r.exit.stderr).toBe(0);
+        const t = synTrace(r.traces, 41105);
+        expect(t.verdict.action).toBe('accept');
+        expect(t.host?.kernelDrop ?? null).toBeNull();
+        expect(t.explanation).not.toContain('the kernel dropped it');
+      });
+
       it('a rejected packet gets the kernel NETFILTER_DROP, the ICMP error it caused gets none', async () => {
         const r = await traceWhile(lab!.fwNetns, c.backend, 'udp port 514 or icmp', async () => {
           await traffic(lab!, 'icmp-reject');

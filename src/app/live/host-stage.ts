@@ -68,6 +68,8 @@ export class HostStage {
     // The kernel log shows iptables-legacy's chains only: an nft chain after them may still have dropped it.
     const last = trace.steps.at(-1)?.hook;
     const passed = completed && trace.backend !== 'kernlog' && (last === 'postrouting' || last === 'input');
+    const oif = trace.packet.oif;
+    const left = completed && last === 'postrouting' && oif !== undefined && oif !== '' && oif !== 'lo';
     return this.drops.pick({
       ipVersion: trace.packet.ipVersion ?? null,
       first: seen.first,
@@ -75,6 +77,7 @@ export class HostStage {
       verdict: trace.verdict.action,
       ...(completed ? { strictGapMs: COMPLETED_GAP_MS } : {}),
       ...(passed ? { passedNetfilter: true } : {}),
+      ...(left ? { leftHost: true } : {}),
     });
   }
 }
