@@ -4,7 +4,7 @@ import type { Trace } from '../model/trace.js';
 import type { HostFacts } from './facts.js';
 import type { RoutedPacket } from './route-packet.js';
 import type { Found } from './diagnose-route.js';
-import { droppedAsInvalid } from './diagnose-invalid.js';
+import { droppedAsInvalid, invalidCause } from '../explain/invalid.js';
 import { isTcpOpen } from '../parse/tcp-flags.js';
 import { cause, inPlace, place, protoText, warning } from './diagnose-text.js';
 
@@ -41,13 +41,11 @@ export function checkConntrackFull(facts: HostFacts | null, p: RoutedPacket | nu
 export function checkInvalid(trace: Trace, p: RoutedPacket | null, netns: string | null): Found[] {
   if (!droppedAsInvalid(trace)) return [];
   const what = protoText(p?.proto ?? trace.packet.proto ?? null, p?.tcpFlags ?? null);
-  const tcpMid = p?.proto === 'tcp' && p.tcpFlags !== null && !p.tcpFlags.includes('SYN');
-  const icmpError = trace.packet.inner !== undefined;
-  const why = tcpMid
-    ? 'it belongs to no connection conntrack knows (the connection began before conntrack saw it, its other direction takes another path, or it is outside the TCP window)'
-    : icmpError
-      ? 'it is an ICMP error about no connection conntrack knows'
-      : 'conntrack cannot follow it (no connection it knows, or a header it rejects)';
+  const why = invalidCause(
+    p?.proto ?? trace.packet.proto ?? null,
+    p?.tcpFlags ?? trace.packet.tcpFlags,
+    trace.packet.inner !== undefined,
+  );
   const text = `conntrack ${inPlace(netns)} marked this ${what} INVALID: ${why}`;
   return [{ finding: cause('conntrack-invalid', text), lead: null }];
 }

@@ -2,6 +2,7 @@
 // (how far netfilter saw it), the namespace's facts, the kernel's route answer and the kernel drop reason,
 // the findings and the sentence that names the true cause, or says plainly that fwtrace cannot tell. Pure.
 import type { HostDiagnosis, HostFinding, KernelDrop } from '../model/host.js';
+import { withoutInvalidCause } from '../explain/invalid.js';
 import type { Trace } from '../model/trace.js';
 import { isBridgePort, type HostFacts } from './facts.js';
 import { routedPacket, type RoutedPacket } from './route-packet.js';
@@ -136,7 +137,8 @@ function cannotTell(found: readonly Found[], c: Settle): string {
 
 /** The trace's sentence without replay's guess at a routing drop: the host checks say what happened instead. */
 function ownWords(trace: Trace): string {
-  return withoutUnroutedHint(trace.explanation);
+  // ... and without replay's guess at what INVALID means: the conntrack check says it for the namespace.
+  return withoutUnroutedHint(withoutInvalidCause(trace.explanation));
 }
 
 function chosen(c: Settle, ordered: readonly Found[], pick: Found): HostResult {

@@ -4,6 +4,7 @@
 import type { PacketInfo } from '../model/packet.js';
 import type { RuleIndex } from '../model/ruleset.js';
 import type { FinalVerdict, Trace, TraceStep } from '../model/trace.js';
+import { droppedAsInvalid, INVALID_LEAD, invalidCause } from '../explain/invalid.js';
 import { kubeFor } from '../explain/kube.js';
 import { packetView } from '../explain/packet-view.js';
 import { whyFor } from '../explain/why.js';
@@ -54,6 +55,10 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex, order?: ForwardO
         : b.cutShort
           ? f.unrouted.lead + CAPTURE_ENDS
           : unroutedText(f.unrouted, b, packet.dst, steps);
+  // A drop because conntrack marked the packet INVALID: what that most likely means for it.
+  const invalid = droppedAsInvalid({ verdict, why })
+    ? INVALID_LEAD + invalidCause(packet.proto ?? null, packet.tcpFlags, packet.inner !== undefined)
+    : '';
   return {
     id: b.id,
     backend: b.backend,
@@ -62,7 +67,7 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex, order?: ForwardO
     steps,
     verdict,
     nat,
-    explanation: tail === '' && unrouted === '' ? head : head + tail + unrouted,
+    explanation: tail === '' && unrouted === '' && invalid === '' ? head : head + tail + unrouted + invalid,
     why,
     kubernetes: kube === null ? null : kube.service,
   };

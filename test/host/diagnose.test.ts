@@ -480,6 +480,8 @@ describe('conntrack', () => {
     ).toEqual([]);
   });
 
+  const NEW_WHY =
+    'it belongs to no connection conntrack knows (the connection began before conntrack saw it or its entry was flushed or timed out, with nf_conntrack_tcp_loose 0; its other direction takes another path; or it is outside the TCP window)';
   const invalidDrop = (text: string, packet: PacketInfo = { ...SYN, tcpFlags: ['ACK'] }) =>
     trace({
       packet,
@@ -493,12 +495,21 @@ describe('conntrack', () => {
       {
         check: 'conntrack-invalid',
         severity: 'cause',
-        text: 'conntrack in netns fw marked this tcp [ACK] INVALID: it belongs to no connection conntrack knows (the connection began before conntrack saw it, its other direction takes another path, or it is outside the TCP window)',
+        text: 'conntrack in netns fw marked this tcp [ACK] INVALID: it belongs to no connection conntrack knows (the connection began before conntrack saw it or its entry was flushed or timed out, with nf_conntrack_tcp_loose 0; its other direction takes another path; or it is outside the TCP window)',
         fix: null,
       },
     ]);
     expect(r.explanation).toBe(
-      'dropped by rule 2 of filter/input (ct state invalid counter packets 3 bytes 120 drop); conntrack in netns fw marked this tcp [ACK] INVALID: it belongs to no connection conntrack knows (the connection began before conntrack saw it, its other direction takes another path, or it is outside the TCP window)',
+      'dropped by rule 2 of filter/input (ct state invalid counter packets 3 bytes 120 drop); conntrack in netns fw marked this tcp [ACK] INVALID: it belongs to no connection conntrack knows (the connection began before conntrack saw it or its entry was flushed or timed out, with nf_conntrack_tcp_loose 0; its other direction takes another path; or it is outside the TCP window)',
+    );
+  });
+
+  it('the live sentence replaces replay’s words on INVALID with its own, naming the namespace (said once)', () => {
+    const text = 'ct state invalid counter packets 3 bytes 120 drop';
+    const t = invalidDrop(text);
+    const replayed = { ...t, explanation: `${t.explanation}; conntrack marked it INVALID: ${'it belongs to ...'}` };
+    expect(diagnose(replayed, router()).explanation).toBe(
+      `dropped by rule 2 of filter/input (${text}); conntrack in netns fw marked this tcp [ACK] INVALID: ${NEW_WHY}`,
     );
   });
 

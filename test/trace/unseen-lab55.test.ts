@@ -41,6 +41,24 @@ it('iptables-legacy: every deciding rule as its counter, the ping with no route 
   );
 });
 
+const MID_STREAM =
+  'it belongs to no connection conntrack knows (the connection began before conntrack saw it or its entry was flushed or timed out, with nf_conntrack_tcp_loose 0; its other direction takes another path; or it is outside the TCP window)';
+
+it('iptables-legacy: every INVALID drop says what INVALID most likely means for that packet', () => {
+  const traces = replay('legacy.kernel-log.txt.gz', 'legacy.iptables-legacy-save.txt').traces;
+  const invalid = traces.filter((t) => t.verdict.rule?.position === 3 && t.verdict.chain === 'FORWARD');
+  expect(invalid).toHaveLength(13);
+  // The stray ACK with nf_conntrack_tcp_loose 0, and an ICMP error about no connection.
+  expect(byId(traces, 'k32').explanation).toBe(
+    `dropped by rule 3 of filter/FORWARD (-A FORWARD -m conntrack --ctstate INVALID -j DROP); conntrack marked it INVALID: ${MID_STREAM}`,
+  );
+  expect(byId(traces, 'k68').explanation).toMatch(
+    /; conntrack marked it INVALID: it is an ICMP error about no connection conntrack knows$/,
+  );
+  // Drops by other rules say nothing of the kind.
+  expect(traces.filter((t) => t.explanation.includes('INVALID:'))).toHaveLength(13);
+});
+
 describe('native nft: a drop reached through `ct state vmap` names the entry that chose it', () => {
   it.each([
     [
@@ -53,7 +71,9 @@ describe('native nft: a drop reached through `ct state vmap` names the entry tha
     const traces = replay('nft.nft-monitor.txt.gz', ...rules).traces;
     const invalid = traces.filter((t) => t.verdict.chain === 'ctinvalid');
     expect(invalid).toHaveLength(12);
-    expect(byId(traces, 'e078c9e7').explanation).toBe(explanation);
+    // A data segment after `conntrack -F` with nf_conntrack_tcp_loose 0: what INVALID most likely means.
+    expect(byId(traces, 'e078c9e7').explanation).toBe(`${explanation}; conntrack marked it INVALID: ${MID_STREAM}`);
+    for (const t of invalid) expect(t.explanation).toContain('; conntrack marked it INVALID: ');
     // The ping with no route: this host's net unreachable, which nft shows the start of.
     expect(byId(traces, '1d6c0c05').verdict).toMatchObject({ action: 'drop', hook: 'prerouting', by: null });
   });
