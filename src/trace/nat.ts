@@ -157,7 +157,7 @@ export function natTargetText(n: NatRewrite, oif?: string): string {
 /** What mappingNote reads of a trace: its reader and the packet's headers. */
 export interface NatContext {
   readonly backend: string;
-  readonly packet: Pick<PacketInfo, 'tcpFlags' | 'proto' | 'icmpType' | 'oif'>;
+  readonly packet: Pick<PacketInfo, 'tcpFlags' | 'proto' | 'icmpType' | 'oif' | 'inner'>;
 }
 
 /**
@@ -182,6 +182,11 @@ export function mappingNote(n: NatRewrite, steps: readonly TraceStep[], t: NatCo
       ? " (no rule the trace shows: an nftables nat chain the kernel log cannot show, an earlier SYN's mapping, or a conntrack helper's expectation)"
       : ` (no nat rule the trace shows: an earlier SYN's mapping, a conntrack helper's expectation, or an iptables-legacy nat rule, which ${t.backend === 'xtables' ? 'xtables-monitor' : 'nft monitor trace'} cannot show)`;
   const dst = n.kind === 'dnat';
+  // An ICMP error goes back toward the source of the packet it quotes, as a reply does (lab 55).
+  if (t.packet.inner !== undefined)
+    return dst
+      ? ` (conntrack reversing the source NAT of the connection this ICMP error is about)`
+      : ` (conntrack reversing the DNAT of the connection this ICMP error is about)`;
   if (isReply(t.packet))
     return dst
       ? ` (conntrack reversing the connection's source NAT: this packet is a reply)`

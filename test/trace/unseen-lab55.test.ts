@@ -55,6 +55,10 @@ it('iptables-legacy: every INVALID drop says what INVALID most likely means for 
   expect(byId(traces, 'k68').explanation).toMatch(
     /; conntrack marked it INVALID: it is an ICMP error about no connection conntrack knows$/,
   );
+  // The ICMP port unreachable about the masqueraded UDP flow from port 45001: conntrack undoes the source NAT.
+  expect(byId(traces, 'k67').explanation).toBe(
+    'accepted by rule 1 of filter/FORWARD (-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT), after DNAT 10.55.2.1 -> 10.55.1.2 in prerouting (conntrack reversing the source NAT of the connection this ICMP error is about)',
+  );
   // Drops by other rules say nothing of the kind.
   expect(traces.filter((t) => t.explanation.includes('INVALID:'))).toHaveLength(13);
 });
