@@ -3,7 +3,7 @@
 // packets that took it (trace/path-facts); only what depends on the packet is worked out per trace. Pure; no I/O.
 import type { PacketInfo } from '../model/packet.js';
 import type { RuleIndex } from '../model/ruleset.js';
-import type { FinalVerdict, Trace, TraceStep } from '../model/trace.js';
+import type { FinalVerdict, NatRewrite, Trace, TraceStep } from '../model/trace.js';
 import { droppedAsInvalid, INVALID_LEAD, invalidCause } from '../explain/invalid.js';
 import { kubeFor } from '../explain/kube.js';
 import { packetView } from '../explain/packet-view.js';
@@ -54,7 +54,7 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex, order?: ForwardO
         ? ''
         : b.cutShort
           ? f.unrouted.lead + CAPTURE_ENDS
-          : unroutedText(f.unrouted, b, packet.dst, steps);
+          : unroutedText(f.unrouted, b, packet.dst, steps, nat);
   // A drop because conntrack marked the packet INVALID: what that most likely means for it.
   const invalid = droppedAsInvalid({ verdict, why })
     ? INVALID_LEAD + invalidCause(packet.proto ?? null, packet.tcpFlags, packet.inner !== undefined)
@@ -142,10 +142,15 @@ function unroutedText(
   b: TraceBuilder,
   dst: string | undefined,
   steps: readonly TraceStep[],
+  nat: readonly NatRewrite[],
 ): string {
   const group = groupRange(dst);
   if (hint.maybeLocal && group !== null) return '';
   if (b.answeredBy !== null) return answeredText(hint, b.answeredBy);
+  // A DNAT back to the sender: on a bridge (pods on cni0) the frame would leave by the port it came in on.
+  const sender = b.packet.src;
+  if (sender !== undefined && nat.some((n) => n.kind === 'dnat' && n.to !== null && hostOf(n.to) === sender))
+    return `${hint.lead}${HAIRPIN(sender)}${hint.causes}`;
   // A TTL of 1 on arrival: it was not forwarded (whether or not chains hook forward).
   const ttl = b.packet.ttl;
   const v6 = b.packet.ipVersion === 6;
@@ -156,6 +161,17 @@ function unroutedText(
   const causes =
     group !== null ? groupDropped(group) : v6 ? hint.causes.replace('TTL expired', 'hop limit expired') : hint.causes;
   return hint.lead + (b.packet.fragment === true && !steps.some(untracks) ? fragmentHeld(causes) : causes);
+}
+
+/** The words before the other causes of a packet DNATed back to its own sender (lab 52: kube-proxy hairpin). */
+const HAIRPIN = (sender: string): string =>
+  `the DNAT sends it back to its sender ${sender} (hairpin), which a bridge port drops unless hairpin mode is on (a CNI's hairpinMode), or `;
+
+/** The address of `ip:port`, `[v6]:port`, or an address alone. */
+function hostOf(to: string): string {
+  if (to.startsWith('[')) return to.slice(1, to.indexOf(']'));
+  const colon = to.indexOf(':');
+  return colon >= 0 && to.indexOf(':', colon + 1) < 0 ? to.slice(0, colon) : to;
 }
 
 /** A rule that took the packet out of conntrack (nft `notrack`, `-j CT --notrack`, `-j NOTRACK`). */

@@ -62,3 +62,13 @@ it('iptables-legacy, kernel log: every deciding rule its counter (README cap2)',
     'accept filter/OUTPUT policy': 4,
   });
 });
+
+it('a pod reaching its own service without hairpin mode (cap0): the DNAT back to the sender is named first', () => {
+  // Items 2, 3, 6 (first SYN) and 15 (both SYNs): DNATed to the pod that sent them, dropped by the bridge.
+  const traces = replay('cap0-xtables-monitor.txt.gz', 'cap0-iptables-nft-save-c.txt.gz').traces;
+  const back = traces.filter((t) => t.explanation.includes('(hairpin)'));
+  expect(back.map((t) => t.id).sort()).toEqual(['03fb4f2a', '35ffdea8', '8319056a', 'ac6c494b', 'b258ddba']);
+  expect(byId(traces, 'ac6c494b').explanation).toContain(
+    ": the DNAT sends it back to its sender 10.52.0.13 (hairpin), which a bridge port drops unless hairpin mode is on (a CNI's hairpinMode), or the kernel dropped it on the way",
+  );
+});
