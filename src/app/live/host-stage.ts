@@ -67,9 +67,14 @@ export class HostStage {
     const completed = trace.verdict.action === 'accept' && stageOf(trace) === 'other';
     // The kernel log shows iptables-legacy's chains only: an nft chain after them may still have dropped it.
     const last = trace.steps.at(-1)?.hook;
-    const passed = completed && trace.backend !== 'kernlog' && (last === 'postrouting' || last === 'input');
     const oif = trace.packet.oif;
-    const left = completed && last === 'postrouting' && oif !== undefined && oif !== '' && oif !== 'lo';
+    const out = oif !== undefined && oif !== '' && oif !== 'lo';
+    // A forwarded packet's trace often ends at forward (replies and later packets meet no nat chain): it left too.
+    const left = completed && out && (last === 'postrouting' || last === 'forward');
+    const passed =
+      completed &&
+      trace.backend !== 'kernlog' &&
+      (last === 'postrouting' || last === 'input' || (last === 'forward' && out));
     return this.drops.pick({
       ipVersion: trace.packet.ipVersion ?? null,
       first: seen.first,
