@@ -129,7 +129,8 @@ export class LineFeed {
           this.endedOnError = report;
           if (!report) {
             this.records++;
-            if (e.kind !== 'log-step') this.netlinkReaders |= e.source === 'nft' ? 1 : 2;
+            if (e.source === 'nft') this.netlinkReaders |= 1;
+            else if (e.source === 'xtables') this.netlinkReaders |= 2;
           }
           // Its fatal lines; a `#` line saying ERROR is nft's (parse/diagnostics parseHashLine).
           if (e.kind === 'reader-error' && e.source === 'xtables' && !e.text.startsWith('#')) this.xtablesExited = true;

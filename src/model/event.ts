@@ -61,6 +61,11 @@ export type TraceEvent =
       /** Hook when the envelope says so (ulogd JSON oob.hook), else null. */
       readonly hook: Hook | null;
     }
+  /**
+   * A kernel-log line conntrack wrote about a packet it found INVALID (`nf_conntrack_log_invalid`:
+   * `nf_ct_proto_6: invalid tcp flag combination IN=... SRC=...`): why, for the trace of that packet.
+   */
+  | { readonly kind: 'ct-invalid'; readonly source: 'kernlog'; readonly reason: string; readonly packet: PacketInfo }
   /** The reader reported losing kernel events (`# ERROR: We lost some netlink events!`, ENOBUFS): 1 per report. */
   | { readonly kind: 'lost'; readonly source: Dialect; readonly count: number; readonly text: string }
   /** The reader reported an error of its own (xtables-monitor dying, nft diagnostics). */

@@ -50,8 +50,23 @@ function nonTrace(line: string): ParseOutcome {
   const c = line.charCodeAt(0);
   // /dev/kmsg dictionary lines (` SUBSYSTEM=net`) continue the previous record.
   if (c === 32 && /^ [A-Z_]+=/.test(line)) return ignored('kmsg dictionary line');
+  const ct = line.indexOf('nf_ct_proto_');
+  if (ct >= 0) {
+    const logged = conntrackInvalid(line, ct);
+    if (logged !== null) return logged;
+  }
   if (looksLikeKernelLog(line)) return ignored(NOT_TRACE_RECORD);
   return unparsed('kernlog: no "TRACE: " record', line);
+}
+
+/** `nf_ct_proto_6: <why> IN=...`: conntrack's own line about a packet it found INVALID (nf_conntrack_log_invalid). */
+const CT_INVALID = /^nf_ct_proto_\d+: (.{1,200}?) IN=/;
+
+function conntrackInvalid(line: string, at: number): ParseOutcome | null {
+  const m = CT_INVALID.exec(line.slice(at, at + 260));
+  if (m === null) return null;
+  const packet = parseLogFields(line, at + m[0].length - 3);
+  return oneEvent('kernlog', { kind: 'ct-invalid', source: 'kernlog', reason: m[1]!, packet });
 }
 
 function looksLikeKernelLog(line: string): boolean {

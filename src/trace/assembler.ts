@@ -131,9 +131,22 @@ export class Assembler {
         break;
       case 'conntrack':
         break;
+      case 'ct-invalid':
+        this.conntrackInvalid(e);
+        break;
     }
     if (this.open.size > this.opts.maxOpen) this.evictBeyondLimit();
     return this.completed();
+  }
+
+  /** Conntrack logs the packet it found INVALID between two of its TRACE lines: the trace of the last one. */
+  private conntrackInvalid(e: Extract<TraceEvent, { kind: 'ct-invalid' }>): void {
+    const b = this.lastLogTrace;
+    const was = b?.lastPacket;
+    if (b === undefined || b.closed || was == null) return;
+    const p = e.packet;
+    if (p.src === was.src && p.dst === was.dst && p.ipId === was.ipId && p.sport === was.sport && p.dport === was.dport)
+      b.ctInvalid = e.reason;
   }
 
   /** Closes traces idle for longer than `idle`. */

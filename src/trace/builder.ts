@@ -36,6 +36,8 @@ export class TraceBuilder {
   cutShort = false;
   /** A REDIRECT or DNAT in output rerouted the packet after the last headers shown (it may leave by lo). */
   reroutedInOutput = false;
+  /** Why conntrack found the packet INVALID, as the kernel logged it (nf_conntrack_log_invalid), if it did. */
+  ctInvalid: string | null = null;
   /** The routing ICMP error this host sent about the packet, when traced right after it (trace/icmp-answer). */
   answeredBy: IcmpAnswer | null = null;
   packet: PacketInfo = {};

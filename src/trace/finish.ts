@@ -57,7 +57,10 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex, order?: ForwardO
           : unroutedText(f.unrouted, b, packet.dst, steps, nat);
   // A drop because conntrack marked the packet INVALID: what that most likely means for it.
   const invalid = droppedAsInvalid({ verdict, why })
-    ? INVALID_LEAD + invalidCause(packet.proto ?? null, packet.tcpFlags, packet.inner !== undefined)
+    ? INVALID_LEAD +
+      (b.ctInvalid !== null
+        ? `the kernel logged "${b.ctInvalid}" for it (nf_conntrack_log_invalid)`
+        : invalidCause(packet.proto ?? null, packet.tcpFlags, packet.inner !== undefined))
     : '';
   return {
     id: b.id,

@@ -99,6 +99,30 @@ describe('decoys and non-trace kernel lines', () => {
     expect(parseKernlogLine(line)).toEqual({ kind: 'ignored', reason: 'kernel log line without a TRACE record' });
   });
 
+  it.each([
+    [
+      '[81495.662842] nf_ct_proto_6: invalid tcp flag combination IN=r0 OUT= MAC=9a:82:fc:70:99:44:36:7d:f7:48:b1:c7:08:00 SRC=10.55.1.2 DST=10.55.2.2 LEN=40 TOS=0x00 PREC=0x00 TTL=64 ID=59287 PROTO=TCP SPT=42002 DPT=80 SEQ=2063977418 ACK=1482053980 WINDOW=512 RES=0x00 FIN URGP=0 ',
+      'invalid tcp flag combination',
+    ],
+    [
+      'Nov 23 00:50:01 r kernel: nf_ct_proto_6: SEQ is over upper bound 2660187546 (over the window of the receiver) IN=r0 OUT= MAC=9a:82:fc:70:99:44:36:7d:f7:48:b1:c7:08:00 SRC=10.55.1.2 DST=10.55.2.2 LEN=40 TOS=0x00 PREC=0x00 TTL=64 ID=22261 PROTO=TCP SPT=44000 DPT=8080 SEQ=12345 ACK=777 WINDOW=512 RES=0x00 ACK URGP=0 ',
+      'SEQ is over upper bound 2660187546 (over the window of the receiver)',
+    ],
+  ])(
+    'conntrack’s line about an INVALID packet (nf_conntrack_log_invalid) is an event with its why: %#',
+    (line, reason) => {
+      const o = parseKernlogLine(line);
+      expect(o.kind).toBe('events');
+      const e = o.kind === 'events' ? o.events[0] : undefined;
+      expect(e).toMatchObject({
+        kind: 'ct-invalid',
+        source: 'kernlog',
+        reason,
+        packet: { src: '10.55.1.2', dst: '10.55.2.2', proto: 'tcp' },
+      });
+    },
+  );
+
   it.each(['hello world', 'trace: nothing'])('%j is unparsed (not a kernel log line)', (line) => {
     expect(parseKernlogLine(line)).toMatchObject({ kind: 'unparsed', reason: 'kernlog: no "TRACE: " record' });
   });

@@ -59,6 +59,17 @@ it('iptables-legacy: every INVALID drop says what INVALID most likely means for 
   expect(byId(traces, 'k67').explanation).toBe(
     'accepted by rule 1 of filter/FORWARD (-A FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT), after DNAT 10.55.2.1 -> 10.55.1.2 in prerouting (conntrack reversing the source NAT of the connection this ICMP error is about)',
   );
+  // The kernel log holds conntrack's own lines about four of them (nf_conntrack_log_invalid): their words are given.
+  expect(
+    ['k27', 'k28', 'k29', 'k38'].map((id) =>
+      byId(traces, id).explanation.replace(/.*; conntrack marked it INVALID: /, ''),
+    ),
+  ).toEqual([
+    'the kernel logged "invalid new" for it (nf_conntrack_log_invalid)',
+    'the kernel logged "invalid tcp flag combination" for it (nf_conntrack_log_invalid)',
+    'the kernel logged "invalid new" for it (nf_conntrack_log_invalid)',
+    'the kernel logged "SEQ is over upper bound 2660187546 (over the window of the receiver)" for it (nf_conntrack_log_invalid)',
+  ]);
   // Drops by other rules say nothing of the kind.
   expect(traces.filter((t) => t.explanation.includes('INVALID:'))).toHaveLength(13);
 });
