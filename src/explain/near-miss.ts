@@ -110,12 +110,51 @@ function byCloseness(a: Scored, b: Scored): number {
   // Among equally close ones, the way the packet went (the jump or goto the trace shows it took) first.
   const taken = (s: Scored): number => (s.c.taken === true ? 0 : 1);
   return (
+    // A rule for another protocol is never what the engineer meant for this packet (`-p icmp -j ACCEPT` was the
+    // closest of every TCP drop, lab 58): it comes after every rule for the packet's own.
+    protoMiss(a) - protoMiss(b) ||
     a.misses - b.misses ||
+    // A port off by a few says more than one far away (`8000-8079` for 8080 before `80`, lab 58).
+    nearPort(a, b) ||
     a.unknown.length - b.unknown.length ||
     taken(a) - taken(b) ||
     b.met - a.met ||
     a.order - b.order
   );
+}
+
+/** Ports at most this far from a rule's are a typo or an off-by-one range (8080 for 8000-8079). */
+const NEAR_PORT = 10;
+
+/** Between two rules that both fail on a port: the one whose port is near the packet's first; else 0. */
+function nearPort(a: Scored, b: Scored): number {
+  const da = portDistance(a);
+  const db = portDistance(b);
+  if (da === 0 || db === 0) return 0;
+  return (da <= NEAR_PORT ? 0 : 1) - (db <= NEAR_PORT ? 0 : 1);
+}
+
+function protoMiss(s: Scored): number {
+  return s.failed.some((f) => f.field === 'proto') ? 1 : 0;
+}
+
+/** How far the packet's ports are from the failed port conditions' (0 for none). */
+function portDistance(s: Scored): number {
+  let sum = 0;
+  for (const f of s.failed) {
+    if ((f.field !== 'dport' && f.field !== 'sport') || f.want.startsWith('!')) continue;
+    const got = Number(f.got);
+    if (!Number.isInteger(got)) continue;
+    let best = Infinity;
+    for (const part of f.want.split(/[,{} ]+/)) {
+      const [lo, high] = part.split(/[-:]/).map(Number);
+      const hi = high ?? lo;
+      if (lo === undefined || hi === undefined || !Number.isInteger(lo) || !Number.isInteger(hi)) continue;
+      best = Math.min(best, got < lo ? lo - got : got > hi ? got - hi : 0);
+    }
+    if (Number.isFinite(best)) sum += best;
+  }
+  return sum;
 }
 
 /** Compares every condition; null when the rule cannot apply (a stopper surely runs first, or replies only). */

@@ -15,6 +15,7 @@ import { answeredText, groupDropped, ttlSpent, type UnroutedHint } from './expec
 import type { ForwardOrder } from './forward-order.js';
 import { findNat } from './nat.js';
 import { pathFacts, type PathFacts } from './path-facts.js';
+import { noReplyRule } from './reply-hint.js';
 import type { IcmpAnswer } from './icmp-answer.js';
 
 /** Final verdict, NAT and explanation of one packet; `index` (the ruleset) gives near misses and kube shares. */
@@ -33,7 +34,9 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex, order?: ForwardO
     packetView(packet, packetAt(b, verdict), steps, nat, verdict.hook ?? 'unknown', index?.helpers),
   );
   const kube = f.kube === null ? null : kubeFor(f.kube, nat, b.packet);
-  const closest = why.nearMisses[0]?.text ?? null;
+  // A reply dropped where no rule accepts replies: that, not a rule for new connections, is the closest answer.
+  const noReplies = noReplyRule(verdict, steps[f.decided]?.family, packet, index);
+  const closest = noReplies === '' ? (why.nearMisses[0]?.text ?? null) : null;
   const tail =
     nat.length === 0 && kube === null && closest === null
       ? ''
@@ -70,7 +73,10 @@ export function finishTrace(b: TraceBuilder, index?: RuleIndex, order?: ForwardO
     steps,
     verdict,
     nat,
-    explanation: tail === '' && unrouted === '' && invalid === '' ? head : head + tail + unrouted + invalid,
+    explanation:
+      tail === '' && unrouted === '' && invalid === '' && noReplies === ''
+        ? head
+        : head + tail + unrouted + noReplies + invalid,
     why,
     kubernetes: kube === null ? null : kube.service,
   };

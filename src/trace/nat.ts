@@ -197,7 +197,7 @@ export function mappingNote(n: NatRewrite, steps: readonly TraceStep[], t: NatCo
 }
 
 /** A SYN-ACK or an ICMP echo reply. */
-function isReply(p: NatContext['packet']): boolean {
+export function isReply(p: NatContext['packet']): boolean {
   const flags = p.tcpFlags;
   if (flags !== undefined) return flags.includes('SYN') && flags.includes('ACK');
   return (p.proto === 'icmp' && p.icmpType === 0) || (p.proto === 'icmpv6' && p.icmpType === 129);
