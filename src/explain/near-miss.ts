@@ -6,7 +6,7 @@
 // miss at all. Pure; no I/O.
 import type { RuleInfo, RuleMatch } from '../model/ruleset.js';
 import type { CannotCompare, FailedCondition, NearMiss, RuleRef, ViaRule } from '../model/trace.js';
-import type { Candidate } from './candidates.js';
+import type { Blocker, Candidate } from './candidates.js';
 import type { PacketView } from './compare.js';
 import { compareMatch } from './compare.js';
 import { describeNearMiss } from './describe.js';
@@ -17,6 +17,8 @@ const REPLY_STATES = new Set(['ESTABLISHED', 'RELATED']);
 
 interface Scored {
   readonly c: Candidate;
+  /** An earlier rule that stops this packet before the accepting one, which it matches in full (shadowed). */
+  readonly shadowedBy?: Blocker;
   readonly order: number;
   readonly failed: FailedCondition[];
   /** How many conditions failed, those restating a protocol condition included (they rank, not show). */
@@ -61,7 +63,9 @@ export function nearMisses(
   // A packet in the middle of a TCP connection that a rule for established connections passed, nothing else unknown:
   // conntrack had no entry for its connection. That is the likeliest answer of all.
   const lost = p.midStream === true ? open.filter((s) => s.c.passed && s.failed.length === 0 && forEstablished(s)) : [];
+  const shadowed = scored.filter((s) => s.shadowedBy !== undefined).sort((a, b) => a.order - b.order);
   const best = [
+    ...shadowed.map((s) => ({ s, keptOut: false as const })),
     ...lost.map((s) => ({ s, keptOut: 'conntrack' as const })),
     ...withKeptOut(certain, keptOut),
     ...uncertain.filter((s) => !lost.includes(s)).map((s) => ({ s, keptOut: false as const })),
@@ -76,7 +80,13 @@ export function nearMisses(
     .map((s) => ({ chain: s.c.chain, rule: ref(s.c.rule), via: via(s.c), matches: s.unknown }));
   // A rule whose every comparable condition holds, yet the kernel did not take it: say so, do not rank it.
   for (const s of scored) {
-    if (s.unknown.length === 0 && s.failed.length === 0 && !s.c.passed && cannotCompare.length < MAX_UNCOMPARED) {
+    if (
+      s.unknown.length === 0 &&
+      s.failed.length === 0 &&
+      !s.c.passed &&
+      s.shadowedBy === undefined &&
+      cannotCompare.length < MAX_UNCOMPARED
+    ) {
       cannotCompare.push({
         chain: s.c.chain,
         rule: ref(s.c.rule),
@@ -183,15 +193,34 @@ function score(c: Candidate, p: PacketView, order: number): Scored | null {
   }
   const misses = failed.length + restated.length;
   if (!failed.some((f) => f.field === 'proto')) failed.push(...restated);
+  let shadowedBy: Blocker | undefined;
   for (const b of c.blockers) {
     const outcomes = dedupe(b.rule.matches ?? []).map((m) => compareMatch(m, p));
     if (outcomes.some((o) => o.kind === 'fail')) continue;
     const texts = outcomes.flatMap((o) => (o.kind === 'unknown' ? [o.text] : []));
-    if (texts.length === 0 && !b.jumps && b.rule.matches !== undefined) return null;
+    if (texts.length === 0 && !b.jumps && b.rule.matches !== undefined) {
+      // A rule that takes this packet in full, but an earlier one surely stops it first (a RETURN above it, lab
+      // 58): the likeliest mistake of all, said as such; any other such rule is no near miss.
+      if (failed.length > 0 || unknown.length > 0 || shadowedBy !== undefined || c.passed === true) return null;
+      shadowedBy = b;
+      continue;
+    }
     const what = b.jumps ? `jumps to ${b.rule.target ?? '?'} first` : `may stop it first`;
     unknown.push(`${b.chain} ${label(ref(b.rule))} ${what}${texts.length > 0 ? ` (${texts.join('; ')})` : ''}`);
   }
-  return { c, order, failed, misses, unknown: [...new Set(unknown)], met, metNarrow, unknownOwn, unknownAbsent };
+  if (shadowedBy !== undefined && unknown.length > 0) return null;
+  const scored = {
+    c,
+    order,
+    failed,
+    misses,
+    unknown: [...new Set(unknown)],
+    met,
+    metNarrow,
+    unknownOwn,
+    unknownAbsent,
+  };
+  return shadowedBy === undefined ? scored : { ...scored, shadowedBy };
 }
 
 /** A failed `ct state established,related` for a connection's first packet (NEW, or maybe RELATED: then it failed on ESTABLISHED). */
@@ -259,7 +288,31 @@ function toNearMiss(s: Scored, decidingChain: string, keptOut: boolean | 'conntr
     failed: s.failed,
     unknown: s.unknown,
   };
-  return { ...base, text: describeNearMiss(base, dedupe(s.c.matches), decidingChain, keptOut) };
+  const text = describeNearMiss(base, dedupe(s.c.matches), decidingChain, keptOut);
+  const b = s.shadowedBy;
+  if (b === undefined) return { ...base, text };
+  return {
+    ...base,
+    text: `${text}, and this packet matches it, but ${b.chain} ${label(ref(b.rule))} (${b.rule.text}) ${stops(b.rule)} first`,
+  };
+}
+
+/** What a rule that stops a packet does to it. */
+function stops(r: RuleInfo): string {
+  switch (r.action) {
+    case 'return':
+      return 'returns it';
+    case 'drop':
+      return 'drops it';
+    case 'reject':
+      return 'rejects it';
+    case 'goto':
+      return `sends it to ${r.target ?? 'another chain'}`;
+    case 'queue':
+      return 'queues it';
+    default:
+      return 'stops it';
+  }
 }
 
 export function ref(r: RuleInfo): RuleRef {

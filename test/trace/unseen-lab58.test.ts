@@ -51,3 +51,30 @@ it('DNAT without its FORWARD accept: the closest is a TCP rule, not the ICMP acc
     expect(closest(t.explanation)).toMatch(/^closest: rule \d would accept tcp /);
   }
 });
+
+describe('a RETURN above the accept in a user chain: the accept it shadows is the closest, and why it never ran', () => {
+  it.each([
+    ['return-nft.nft-monitor.txt', 'return-nft.nft-a.txt', 'web rule 1 (ip saddr 10.158.1.0/24 counter return)'],
+    [
+      'return-legacy.kernlog.txt',
+      'return-legacy.iptables-legacy-save.txt',
+      'WEB rule 1 (-A WEB -s 10.158.1.0/24 -j RETURN)',
+    ],
+    [
+      'return-ipnft.xtables-monitor.txt',
+      'return-ipnft.iptables-save.txt',
+      'WEB rule 1 (-A WEB -s 10.158.1.0/24 -j RETURN)',
+    ],
+  ])('%s', (capture, rules, returner) => {
+    const traces = replay(capture, rules).traces;
+    expect(traces).toHaveLength(2);
+    for (const t of traces) {
+      expect(t.verdict).toMatchObject({ action: 'drop', by: 'policy' });
+      expect(closest(t.explanation)).toMatch(
+        new RegExp(
+          `^closest: rule 2 would accept tcp dport 80 out on eth1 \\(via (web|WEB) rule 2\\), and this packet matches it, but ${returner.replace(/[()./]/g, '\\$&')} returns it first$`,
+        ),
+      );
+    }
+  });
+});
