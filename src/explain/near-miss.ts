@@ -19,6 +19,8 @@ interface Scored {
   readonly c: Candidate;
   /** An earlier rule that stops this packet before the accepting one, which it matches in full (shadowed). */
   readonly shadowedBy?: Blocker;
+  /** Every condition holds but one of the other IP family's (`ip daddr` for an IPv6 packet): the family it is for. */
+  readonly onlyFor?: 'IPv4' | 'IPv6';
   readonly order: number;
   readonly failed: FailedCondition[];
   /** How many conditions failed, those restating a protocol condition included (they rank, not show). */
@@ -64,9 +66,11 @@ export function nearMisses(
   // conntrack had no entry for its connection. That is the likeliest answer of all.
   const lost = p.midStream === true ? open.filter((s) => s.c.passed && s.failed.length === 0 && forEstablished(s)) : [];
   const shadowed = scored.filter((s) => s.shadowedBy !== undefined).sort((a, b) => a.order - b.order);
+  const familyOnly = scored.filter((s) => s.onlyFor !== undefined).sort((a, b) => a.order - b.order);
   const best = [
     ...shadowed.map((s) => ({ s, keptOut: false as const })),
     ...lost.map((s) => ({ s, keptOut: 'conntrack' as const })),
+    ...familyOnly.map((s) => ({ s, keptOut: false as const })),
     ...withKeptOut(certain, keptOut),
     ...uncertain.filter((s) => !lost.includes(s)).map((s) => ({ s, keptOut: false as const })),
   ]
@@ -85,6 +89,7 @@ export function nearMisses(
       s.failed.length === 0 &&
       !s.c.passed &&
       s.shadowedBy === undefined &&
+      s.onlyFor === undefined &&
       cannotCompare.length < MAX_UNCOMPARED
     ) {
       cannotCompare.push({
@@ -174,6 +179,7 @@ function score(c: Candidate, p: PacketView, order: number): Scored | null {
   const restated: FailedCondition[] = [];
   const unknown: string[] = [];
   let met = 0;
+  let familyOnly = false;
   let metNarrow = 0;
   let unknownOwn = 0;
   let unknownAbsent = 0;
@@ -187,12 +193,20 @@ function score(c: Candidate, p: PacketView, order: number): Scored | null {
       if (o.absent !== true) unknownOwn++;
       else unknownAbsent++;
     } else {
-      if (repliesOnly(m, p) || otherFamily(m, p) || loopbackOnly(m, p)) return null;
+      if (repliesOnly(m, p) || loopbackOnly(m, p)) return null;
+      // A condition of the other IP family: kept aside, said only when all else holds (IPv6 forgotten, lab 58).
+      if (otherFamily(m, p)) {
+        // ICMP against ICMPv6 is a rule for another protocol, never what the engineer meant for this packet.
+        if (m.field === 'proto') return null;
+        familyOnly = true;
+        continue;
+      }
       (o.otherProto ? restated : failed).push(o.failed);
     }
   }
   const misses = failed.length + restated.length;
   if (!failed.some((f) => f.field === 'proto')) failed.push(...restated);
+  if (familyOnly && (failed.length > 0 || unknown.length > 0)) return null;
   let shadowedBy: Blocker | undefined;
   for (const b of c.blockers) {
     const outcomes = dedupe(b.rule.matches ?? []).map((m) => compareMatch(m, p));
@@ -208,7 +222,8 @@ function score(c: Candidate, p: PacketView, order: number): Scored | null {
     const what = b.jumps ? `jumps to ${b.rule.target ?? '?'} first` : `may stop it first`;
     unknown.push(`${b.chain} ${label(ref(b.rule))} ${what}${texts.length > 0 ? ` (${texts.join('; ')})` : ''}`);
   }
-  if (shadowedBy !== undefined && unknown.length > 0) return null;
+  if (shadowedBy !== undefined && (unknown.length > 0 || familyOnly)) return null;
+  if (familyOnly && unknown.length > 0) return null;
   const scored = {
     c,
     order,
@@ -220,6 +235,7 @@ function score(c: Candidate, p: PacketView, order: number): Scored | null {
     unknownOwn,
     unknownAbsent,
   };
+  if (familyOnly) return { ...scored, onlyFor: p.ipVersion === 6 ? 'IPv4' : 'IPv6' };
   return shadowedBy === undefined ? scored : { ...scored, shadowedBy };
 }
 
@@ -289,6 +305,11 @@ function toNearMiss(s: Scored, decidingChain: string, keptOut: boolean | 'conntr
     unknown: s.unknown,
   };
   const text = describeNearMiss(base, dedupe(s.c.matches), decidingChain, keptOut);
+  if (s.onlyFor !== undefined)
+    return {
+      ...base,
+      text: `${text}, but only ${s.onlyFor} packets, and this one is ${s.onlyFor === 'IPv4' ? 'IPv6' : 'IPv4'}`,
+    };
   const b = s.shadowedBy;
   if (b === undefined) return { ...base, text };
   return {

@@ -78,3 +78,12 @@ describe('a RETURN above the accept in a user chain: the accept it shadows is th
     }
   });
 });
+
+it('IPv6 forgotten in an inet table: the IPv4 rule that would take the packet is the closest, for IPv4 only', () => {
+  const traces = replay('v6-nft.nft-monitor.txt', 'v6-nft.nft-a.txt').traces.filter((t) => t.verdict.action === 'drop');
+  expect(traces).toHaveLength(2);
+  for (const t of traces)
+    expect(closest(t.explanation)).toBe(
+      'closest: rule 2 would accept tcp dport 80 to 10.158.2.2/32 in on ens33 out on eth1, but only IPv4 packets, and this one is IPv6',
+    );
+});
