@@ -331,7 +331,12 @@ function stops(r: RuleInfo): string {
       return `sends it to ${r.target ?? 'another chain'}`;
     case 'queue':
       return 'queues it';
-    default:
+    case 'accept':
+    case 'stolen':
+    case 'jump':
+    case 'continue':
+    case 'break':
+    case 'unknown':
       return 'stops it';
   }
 }
