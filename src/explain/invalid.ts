@@ -4,10 +4,12 @@
 // means for that packet. Pure; no I/O.
 import type { PacketInfo } from '../model/packet.js';
 import type { Trace } from '../model/trace.js';
-import { vmapEntry } from '../trace/explain.js';
+import { vmapEntry } from './vmap.js';
 
 const NFT_STATE = /\bct state\s+(!=\s*)?(\{[^}]*\}|[a-z,]+)/i;
-const NFT_VMAP = /\bct state\s+vmap\s*\{([^}]*)\}/i;
+const NFT_VMAP = /\bct state\s+vmap\s*\{/i;
+/** What a verdict map gives for INVALID alone (see vmap.ts): its text ends in these words. */
+const INVALID_ALONE = 'ct state invalid';
 const IPT_STATE = /(!\s*)?--(?:ct)?state\s+(!\s*)?([A-Z,]+)/;
 
 /** True when the trace was dropped or rejected by a rule whose only conntrack-state condition is INVALID. */
@@ -19,7 +21,7 @@ export function droppedAsInvalid(trace: Pick<Trace, 'verdict' | 'why'>): boolean
   // Reached by a verdict map's `invalid` entry alone (lab 55: `counter drop` in a chain of its own).
   const jump = trace.why?.path.at(-1);
   if (jump?.target !== v.chain || (jump.verdict !== 'jump' && jump.verdict !== 'goto')) return false;
-  return vmapEntry(jump.rule?.text, `${jump.verdict} ${jump.target}`)?.endsWith('ct state invalid') === true;
+  return vmapEntry(jump.rule?.text, `${jump.verdict} ${jump.target}`)?.endsWith(INVALID_ALONE) === true;
 }
 
 /** What INVALID most likely means for this packet (a mid-stream TCP segment, an ICMP error, anything else). */
@@ -44,16 +46,10 @@ export function withoutInvalidCause(explanation: string): string {
 }
 
 export function onlyInvalid(text: string, action: 'drop' | 'reject'): boolean {
+  // `ct state vmap { invalid : drop, established : accept }`: the states that lead to this verdict.
   const vmap = NFT_VMAP.exec(text);
-  if (vmap) {
-    // `ct state vmap { invalid : drop, established : accept }`: the states that lead to this verdict.
-    const states = vmap[1]!
-      .split(',')
-      .map((e) => e.split(':').map((w) => w.trim().toLowerCase()))
-      .filter(([, verdict]) => verdict === action)
-      .map(([state]) => state);
-    return states.length === 1 && states[0] === 'invalid';
-  }
+  if (vmap)
+    return vmapEntry(text.slice(0, text.indexOf('}', vmap.index) + 1), action)?.endsWith(INVALID_ALONE) === true;
   const nft = NFT_STATE.exec(text);
   if (nft) return nft[1] === undefined && states(nft[2]!) === 'invalid';
   const ipt = IPT_STATE.exec(text);

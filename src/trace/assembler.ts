@@ -145,8 +145,7 @@ export class Assembler {
     const was = b?.lastPacket;
     if (b === undefined || b.closed || was == null) return;
     const p = e.packet;
-    if (p.src === was.src && p.dst === was.dst && p.ipId === was.ipId && p.sport === was.sport && p.dport === was.dport)
-      b.ctInvalid = e.reason;
+    if (sameDatagram(p, was)) b.ctInvalid = e.reason;
   }
 
   /** Closes traces idle for longer than `idle`. */
@@ -343,9 +342,7 @@ export class Assembler {
     // Not over another open trace's key: that one would be lost.
     if (b === undefined || b.closed || b.done || was == null || this.open.get(key) !== undefined) return undefined;
     const p = e.packet;
-    const same = p.ipId === was.ipId && p.src === was.src && p.dst === was.dst && p.sport === was.sport;
-    if (!same || p.dport !== was.dport || p.len === undefined || was.len === undefined || p.len <= was.len)
-      return undefined;
+    if (!sameDatagram(p, was) || p.len === undefined || was.len === undefined || p.len <= was.len) return undefined;
     const last = b.path.step;
     const text = last?.rule?.text;
     // Without the ruleset the rule is unknown: a mangle rule after which the SYN grew by an MSS option's 4 bytes.
@@ -478,4 +475,11 @@ function notLedTo(b: TraceBuilder, c: SeenChain): boolean {
     if (s.chain === c.chain || ((s.verdict === 'jump' || s.verdict === 'goto') && s.target === c.chain)) return false;
   }
   return true;
+}
+
+/** Two kernel-log sightings of one datagram: the same ends and IP id (its length may differ: TCPMSS). */
+function sameDatagram(p: PacketInfo, was: PacketInfo): boolean {
+  return (
+    p.ipId === was.ipId && p.src === was.src && p.dst === was.dst && p.sport === was.sport && p.dport === was.dport
+  );
 }

@@ -3,6 +3,7 @@ import type { Dialect, Hook } from '../model/common.js';
 import type { RuleIndex } from '../model/ruleset.js';
 import type { FinalVerdict, NatRewrite, StepRule, TraceStep } from '../model/trace.js';
 import { dockerDropNote } from '../explain/docker-rules.js';
+import { vmapEntry } from '../explain/vmap.js';
 import { pathSteps } from '../explain/why.js';
 import { markSetter } from './mark-setter.js';
 import { mappingNote, natTargetText, type NatContext } from './nat.js';
@@ -31,21 +32,6 @@ export function jumpPath(steps: readonly TraceStep[], decided: number): string[]
     const entry = s.target === null ? null : vmapEntry(s.rule?.text, `${s.verdict} ${s.target}`);
     return `${label === 'a rule' ? s.chain : `${s.chain} ${label}`}${entry === null ? '' : ` (${entry})`}`;
   });
-}
-
-/**
- * What a verdict map chose, in words: `ct state invalid` for `ct state vmap { established : accept, invalid : jump
- * ctinvalid }` and `jump ctinvalid` (a jump says nothing of why without it); null when the rule has no such entry.
- */
-export function vmapEntry(text: string | null | undefined, verdict: string): string | null {
-  const at = text?.indexOf(' vmap { ') ?? -1;
-  if (text == null || at < 0 || !text.endsWith('}')) return null;
-  const keys: string[] = [];
-  for (const entry of text.slice(at + 8, -1).split(', ')) {
-    const colon = entry.lastIndexOf(' : ');
-    if (colon > 0 && entry.slice(colon + 3).trim() === verdict) keys.push(entry.slice(0, colon).trim());
-  }
-  return keys.length === 0 ? null : `${text.slice(0, at)} ${keys.join(', ')}`;
 }
 
 /** Words computed elsewhere (src/explain) that the sentence ends with. */

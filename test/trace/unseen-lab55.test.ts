@@ -3,7 +3,7 @@
 // (test/fixtures/unseen55/README.md), in iptables-legacy, iptables-nft and native nft with `ct state vmap`.
 import { describe, expect, it } from 'vitest';
 import type { Trace } from '../../src/model/trace.js';
-import { vmapEntry } from '../../src/trace/explain.js';
+import { vmapEntry } from '../../src/explain/vmap.js';
 import { fixtureReplay } from '../helpers/fixture-replay.js';
 import { byId, decidedBy, tally } from '../helpers/tally.js';
 
